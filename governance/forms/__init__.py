@@ -1,0 +1,1 @@
+"""WTForms of the governance package; labels use lazy gettext."""

@@ -1,0 +1,28 @@
+"""Translated labels of enumerated values, for templates (one source: the forms' choices)."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .forms.coops import COUNTINGS, LEGAL_FORMS
+from .forms.register import CATEGORIES, STATUSES
+from .rules import fraction_str
+
+
+def _labeller(choices):
+    table = dict(choices)
+    return lambda value: str(table.get(getattr(value, "value", value), value))
+
+
+def fraction(value) -> str:
+    """An exact share as written in the statutes: "1/5", or "—" when there is none."""
+    if value is None or value == "":
+        return "—"
+    return fraction_str(Fraction(value))
+
+
+GLOBALS = {
+    "legal_form_label": _labeller(LEGAL_FORMS),
+    "counting_label": _labeller(COUNTINGS),
+    "category_label": _labeller(CATEGORIES),
+    "status_label": _labeller(STATUSES),
+}

@@ -1,0 +1,54 @@
+"""Translated messages for the rule and domain error codes (one place for every package)."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from flask_babel import lazy_gettext as _l
+
+from .formatting import share
+
+MESSAGES = {
+    "not_a_weight": _l("“%(value)s” is not a weight: write a percentage with at most two "
+                       "decimals (33.33 %%) or a fraction (1/3)."),
+    "zero_denominator": _l("“%(value)s” divides by zero."),
+    "share_out_of_range": _l("“%(value)s” must lie between 0 and 100 %%."),
+    "majority_required": _l("A majority is required."),
+    "college_count": _l("Weighting by colleges needs between %(min)s and %(max)s colleges "
+                        "(law 47-1775 art. 19 octies): %(count)s given."),
+    "college_weight": _l("Each college must hold between 10 %% and 50 %% of the votes: college "
+                         "“%(college)s” has %(weight)s."),
+    "college_sum": _l("College weights must add up to exactly 100 %%: they add up to "
+                      "%(total)s."),
+    "duplicate_college": _l("The college code “%(college)s” is used twice."),
+    "college_in_use": _l("The college “%(college)s” still has %(count)s members: move them "
+                         "first."),
+    "college_required": _l("This cooperative votes by colleges: choose the member's college."),
+    "unknown_college": _l("There is no college “%(college)s” in this cooperative."),
+    "unknown_representative": _l("No person with the email %(email)s is known to represent "
+                                 "this legal person."),
+    "already_member": _l("%(email)s is already in this cooperative's register."),
+    "duplicate_number": _l("Membership number %(number)s is already used."),
+    "bad_transition": _l("A member whose status is “%(current)s” cannot become “%(new)s”."),
+    "date_required": _l("The date is required."),
+    "date_before": _l("The date %(date)s is earlier than %(since)s."),
+    "decision_required": _l("Admission needs the reference of the board's decision."),
+    "reason_required": _l("An exclusion needs its reason."),
+    "cannot_drop_own_admin": _l("You cannot withdraw your own secretariat role."),
+}
+
+
+def _shown(value):
+    return share(value) if isinstance(value, Fraction) else value
+
+
+def message(code: str, params: dict | None = None) -> str:
+    """The user's-language text for an error code, filled with its parameters."""
+    template = MESSAGES.get(code)
+    if template is None:
+        return code
+    return str(template) % {k: _shown(v) for k, v in (params or {}).items()}
+
+
+def register_messages(more: dict) -> None:
+    """Other packages add their codes here at import time."""
+    MESSAGES.update(more)

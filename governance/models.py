@@ -1,0 +1,241 @@
+"""Tables of the governance package: cooperatives, colleges, people, memberships, roles, journal."""
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class LegalForm(enum.StrEnum):
+    SCIC_SA = "scic_sa"
+    SCIC_SAS = "scic_sas"
+    SCOP_SA = "scop_sa"
+    SCOP_SARL = "scop_sarl"
+    SCOP_SAS = "scop_sas"
+    CAE = "cae"
+    SARL_COOP = "sarl_coop"
+    BE_SC = "be_sc"
+    ASSOCIATION = "association"
+
+
+class Weighting(enum.StrEnum):
+    NONE = "none"
+    COLLEGES = "colleges"
+
+
+class Counting(enum.StrEnum):
+    VOTES_CAST = "votes_cast"
+    PARTICIPANTS = "participants"
+    ROLL = "roll"
+
+
+class ProxyRule(enum.StrEnum):
+    FIXED = "fixed"  # at most `max_proxies` per holder
+    SCOP = "scop"  # max(1, floor(N / 20))
+
+
+class RegisterVisibility(enum.StrEnum):
+    HIDDEN = "hidden"  # members see only the summary
+    NAMES = "names"  # members see names, colleges and statuses, never contact details
+
+
+class Category(enum.StrEnum):
+    PERMANENT_EMPLOYEE = "permanent_employee"
+    ENTREPRENEUR_EMPLOYEE = "entrepreneur_employee"
+    USER = "user"
+    PARTNER = "partner"
+    ASSOCIATED_STRUCTURE = "associated_structure"
+    LOCAL_AUTHORITY = "local_authority"
+    FOUNDER = "founder"
+    OTHER = "other"
+
+
+class Status(enum.StrEnum):
+    CANDIDATE = "candidate"
+    ADMITTED = "admitted"
+    RESIGNED = "resigned"
+    EXCLUDED = "excluded"
+    DECEASED = "deceased"
+
+
+class PersonKind(enum.StrEnum):
+    NATURAL = "natural"
+    LEGAL = "legal"
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"  # secretariat
+    BOARD = "board"
+
+
+def _enum(e: type[enum.Enum]) -> sa.Enum:
+    return sa.Enum(e, native_enum=False, length=32, values_callable=lambda x: [m.value for m in x],
+                   validate_strings=True, create_constraint=False)
+
+
+class Cooperative(db.Model):
+    """A cooperative of the group, with its statutes' parameters (RULES.md defaults)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    legal_form: Mapped[LegalForm] = mapped_column(_enum(LegalForm))
+    nominal_share_value: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
+    default_locale: Mapped[str] = mapped_column(sa.String(8), default="fr")
+    weighting: Mapped[Weighting] = mapped_column(_enum(Weighting), default=Weighting.NONE)
+    # Counting mode, quorum (fraction string or NULL) and majority per assembly kind and call.
+    ordinary_counting: Mapped[Counting] = mapped_column(_enum(Counting), default=Counting.VOTES_CAST)
+    ordinary_quorum_first: Mapped[Optional[str]] = mapped_column(sa.String(16), default="1/5")
+    ordinary_quorum_second: Mapped[Optional[str]] = mapped_column(sa.String(16), default=None)
+    ordinary_majority: Mapped[str] = mapped_column(sa.String(16), default="1/2")
+    ordinary_majority_strict: Mapped[bool] = mapped_column(default=True)
+    extraordinary_counting: Mapped[Counting] = mapped_column(_enum(Counting),
+                                                             default=Counting.VOTES_CAST)
+    extraordinary_quorum_first: Mapped[Optional[str]] = mapped_column(sa.String(16), default="1/4")
+    extraordinary_quorum_second: Mapped[Optional[str]] = mapped_column(sa.String(16),
+                                                                       default="1/5")
+    extraordinary_majority: Mapped[str] = mapped_column(sa.String(16), default="2/3")
+    extraordinary_majority_strict: Mapped[bool] = mapped_column(default=False)
+    notice_days_first: Mapped[int] = mapped_column(default=15)
+    notice_days_second: Mapped[int] = mapped_column(default=10)
+    proxy_rule: Mapped[ProxyRule] = mapped_column(_enum(ProxyRule), default=ProxyRule.FIXED)
+    max_proxies: Mapped[int] = mapped_column(default=5)
+    register_visibility: Mapped[RegisterVisibility] = mapped_column(
+        _enum(RegisterVisibility), default=RegisterVisibility.NAMES)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    colleges: Mapped[list[College]] = relationship(back_populates="cooperative",
+                                                   order_by="College.position")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class College(db.Model):
+    """A college of a cooperative; `weight` is an exact fraction string such as "3/10"."""
+
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(sa.ForeignKey("cooperative.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(32))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    weight: Mapped[str] = mapped_column(sa.String(32))
+    position: Mapped[int] = mapped_column(default=0)
+
+    cooperative: Mapped[Cooperative] = relationship(back_populates="colleges")
+
+
+class Person(UserMixin, db.Model):
+    """A natural or legal person; a natural person with an email and a password can log in."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[PersonKind] = mapped_column(_enum(PersonKind), default=PersonKind.NATURAL)
+    first_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    last_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    legal_name: Mapped[str] = mapped_column(sa.String(200), default="")  # legal persons
+    # Lower-cased display name, indexed for the register's search.
+    search_name: Mapped[str] = mapped_column(sa.String(320), index=True, default="")
+    email: Mapped[Optional[str]] = mapped_column(sa.String(254), unique=True)
+    address: Mapped[str] = mapped_column(sa.Text, default="")
+    # The natural person who speaks for a legal person.
+    representative_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    # Set when this legal person is itself a cooperative of the group (SmartFr in GrandsEnsemble).
+    cooperative_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("cooperative.id"))
+    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(255))
+    locale: Mapped[Optional[str]] = mapped_column(sa.String(8))
+    is_platform_admin: Mapped[bool] = mapped_column(default=False)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    representative: Mapped[Optional[Person]] = relationship(remote_side=[id])
+    memberships: Mapped[list[Membership]] = relationship(back_populates="person")
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == PersonKind.LEGAL:
+            return self.legal_name
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_active_account
+
+    def refresh_search_name(self) -> None:
+        self.search_name = self.display_name.lower()
+
+
+class Membership(db.Model):
+    """A person's place in a cooperative's register of sociétaires."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("cooperative_id", "number"),
+        sa.UniqueConstraint("cooperative_id", "person_id"),
+        sa.Index("ix_membership_coop_status", "cooperative_id", "status"),
+        sa.Index("ix_membership_coop_college", "cooperative_id", "college_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(sa.ForeignKey("cooperative.id"))
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    number: Mapped[int]  # sequential per cooperative, never reused
+    college_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("college.id"))
+    category: Mapped[Category] = mapped_column(_enum(Category))
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.CANDIDATE)
+    applied_on: Mapped[Optional[date]]
+    admitted_on: Mapped[Optional[date]]
+    admission_ref: Mapped[str] = mapped_column(sa.String(200), default="")  # board decision
+    left_on: Mapped[Optional[date]]
+    exit_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    email_consent: Mapped[bool] = mapped_column(default=False)
+    email_consent_on: Mapped[Optional[date]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cooperative: Mapped[Cooperative] = relationship()
+    person: Mapped[Person] = relationship(back_populates="memberships")
+    college: Mapped[Optional[College]] = relationship()
+
+
+class CoopRole(db.Model):
+    """A person's role in a cooperative beyond membership: secretariat (admin) or board."""
+
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "person_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(sa.ForeignKey("cooperative.id"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role))
+
+
+class AuditEntry(db.Model):
+    """One line of the audit journal; `hash` chains it to the entry before (sha256)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    actor_label: Mapped[str] = mapped_column(sa.String(320), default="")
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    object_type: Mapped[str] = mapped_column(sa.String(64))
+    object_id: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    cooperative_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("cooperative.id"),
+                                                          index=True)
+    summary: Mapped[str] = mapped_column(sa.Text, default="{}")  # canonical JSON before/after
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+    actor: Mapped[Optional[Person]] = relationship()
+
+
+class SiteMeta(db.Model):
+    """Key/value facts about this database (e.g. that it holds demo data only)."""
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.Text)

@@ -1,0 +1,77 @@
+"""Who may do what in a cooperative: platform admin, secretariat (admin), board, member."""
+from __future__ import annotations
+
+import functools
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from .extensions import db
+from .models import Cooperative, CoopRole, Membership, Person, Role, Status
+
+ACTIVE = (Status.ADMITTED,)
+
+
+def roles_in(person: Person | None, coop: Cooperative) -> set[str]:
+    """The person's roles in the cooperative: 'admin', 'board', 'member' (admitted sociétaire)."""
+    if person is None or not person.is_authenticated:
+        return set()
+    roles = set(db.session.scalars(sa.select(CoopRole.role).where(
+        CoopRole.cooperative_id == coop.id, CoopRole.person_id == person.id)))
+    roles = {r.value if hasattr(r, "value") else r for r in roles}
+    status = db.session.scalar(sa.select(Membership.status).where(
+        Membership.cooperative_id == coop.id, Membership.person_id == person.id))
+    if status in ACTIVE:
+        roles.add("member")
+    if person.is_platform_admin:
+        roles.add("admin")
+    return roles
+
+
+def can_admin(person, coop) -> bool:
+    return "admin" in roles_in(person, coop)
+
+
+def can_see(person, coop) -> bool:
+    """Any role in the cooperative lets a person see its summary."""
+    return bool(roles_in(person, coop))
+
+
+def can_see_register(person, coop) -> bool:
+    roles = roles_in(person, coop)
+    if roles & {"admin", "board"}:
+        return True
+    return "member" in roles and coop.register_visibility == "names"
+
+
+def can_see_contacts(person, coop) -> bool:
+    """Emails and addresses of other members: secretariat and board only."""
+    return bool(roles_in(person, coop) & {"admin", "board"})
+
+
+def platform_admin_required(view):
+    """Only platform admins (403 for others; login first when anonymous)."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            from flask import current_app
+            return current_app.login_manager.unauthorized()
+        if not current_user.is_platform_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def grant(person: Person, coop: Cooperative, role: Role) -> CoopRole:
+    """Give a role (used by services and the demo)."""
+    existing = db.session.scalar(sa.select(CoopRole).where(
+        CoopRole.cooperative_id == coop.id, CoopRole.person_id == person.id,
+        CoopRole.role == role))
+    if existing:
+        return existing
+    cr = CoopRole(cooperative_id=coop.id, person_id=person.id, role=role)
+    db.session.add(cr)
+    return cr

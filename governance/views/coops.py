@@ -1,0 +1,51 @@
+"""Routes of a cooperative: summary with voting rights per college, statutes, colleges, roles."""
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import queries
+from ..forms.coops import SHARE_HINT, CollegesForm, StatutesForm
+from ..permissions import can_admin, can_see_register, roles_in
+from ..services import cooperatives as svc
+from . import bp, load_coop, run
+
+
+@bp.get("/c/<slug>")
+@login_required
+def coop(slug):
+    """Summary: statutes and, per college, members, share of votes (and of capital)."""
+    coop = load_coop(slug)
+    return render_template("governance/coop.html", coop=coop,
+                           colleges=queries.college_summary(coop),
+                           roles=roles_in(current_user, coop),
+                           can_admin=can_admin(current_user, coop),
+                           can_see_register=can_see_register(current_user, coop))
+
+
+@bp.route("/c/<slug>/statutes", methods=["GET", "POST"])
+@login_required
+def statutes(slug):
+    coop = load_coop(slug, can_admin)
+    form = StatutesForm(obj=coop)
+    if form.validate_on_submit():
+        values = {f.name: f.data for f in form if f.name != "csrf_token"}
+        if run(lambda: svc.update_statutes(current_user, coop, values), _("Statutes saved.")):
+            return redirect(url_for("gov.coop", slug=slug))
+    return render_template("governance/statutes.html", coop=coop, form=form, hint=SHARE_HINT)
+
+
+@bp.route("/c/<slug>/colleges", methods=["GET", "POST"])
+@login_required
+def colleges(slug):
+    coop = load_coop(slug, can_admin)
+    form = CollegesForm()
+    if not form.is_submitted():
+        for entry, college in zip(form.rows, coop.colleges, strict=False):
+            entry.form.code.data, entry.form.name.data = college.code, college.name
+            entry.form.weight.data = college.weight
+    elif form.validate() and run(lambda: svc.set_colleges(current_user, coop, form.filled()),
+                                 _("Colleges saved.")):
+        return redirect(url_for("gov.coop", slug=slug))
+    return render_template("governance/colleges.html", coop=coop, form=form)
