@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 04:10:17.213233
+Create Date: 2026-11-26 04:11:13.496847
 
 """
 from alembic import op
@@ -59,7 +59,7 @@ def upgrade():
     sa.Column('position', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], name=op.f('fk_college_cooperative_id_cooperative')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_college')),
-    sa.UniqueConstraint('cooperative_id', 'code', name=op.f('uq_college_cooperative_id'))
+    sa.UniqueConstraint('cooperative_id', 'code', name=op.f('uq_college_cooperative_id_code'))
     )
     with op.batch_alter_table('college', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_college_cooperative_id'), ['cooperative_id'], unique=False)
@@ -118,7 +118,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], name=op.f('fk_coop_role_cooperative_id_cooperative')),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_coop_role_person_id_person')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coop_role')),
-    sa.UniqueConstraint('cooperative_id', 'person_id', 'role', name=op.f('uq_coop_role_cooperative_id'))
+    sa.UniqueConstraint('cooperative_id', 'person_id', 'role', name=op.f('uq_coop_role_cooperative_id_person_id_role'))
     )
     with op.batch_alter_table('coop_role', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_coop_role_cooperative_id'), ['cooperative_id'], unique=False)
@@ -144,8 +144,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperative.id'], name=op.f('fk_membership_cooperative_id_cooperative')),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_membership_person_id_person')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_membership')),
-    sa.UniqueConstraint('cooperative_id', 'number', name=op.f('uq_membership_cooperative_id')),
-    sa.UniqueConstraint('cooperative_id', 'person_id', name=op.f('uq_membership_cooperative_id'))
+    sa.UniqueConstraint('cooperative_id', 'number', name=op.f('uq_membership_cooperative_id_number')),
+    sa.UniqueConstraint('cooperative_id', 'person_id', name=op.f('uq_membership_cooperative_id_person_id'))
     )
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.create_index('ix_membership_coop_college', ['cooperative_id', 'college_id'], unique=False)

@@ -1,0 +1,140 @@
+"""Shared fixtures: an app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL), schema built by
+the Alembic migrations, every table emptied after each test, and factories for test data."""
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from app import create_app
+from governance.extensions import db, limiter
+from governance.models import College, Cooperative, Person, Role
+from governance.permissions import grant
+from governance.services.accounts import hash_password
+from governance.services.register import NewMember, add_member
+
+PASSWORD = "correct horse battery"
+_tmp = tempfile.mkdtemp(prefix="coopgov-test-")
+DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_tmp}/test.db"
+
+
+def is_postgres() -> bool:
+    return DATABASE_URL.startswith("postgresql")
+
+
+def _reset_schema(engine) -> None:
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(sa.text(f'DROP TABLE IF EXISTS "{table.name}"'))
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": DATABASE_URL, "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None, "LOGIN_RATE_LIMIT": "1000 per minute",
+    })
+    app.instance_path = _tmp
+    with app.app_context():
+        _reset_schema(db.engine)
+        upgrade()  # the schema comes from the migrations, as in production
+    yield app
+
+
+@pytest.fixture(autouse=True)
+def _clean(app):
+    """Each test runs in an app context and leaves every table empty."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_coop():
+    """make_coop(slug="c1", colleges=[("a", "A", "1/2"), …], **statutes) → Cooperative."""
+
+    def make(slug="coop", colleges=None, **kw):
+        values = dict(name=slug.capitalize(), legal_form="scic_sa", nominal_share_value=Decimal(25),
+                      weighting="colleges" if colleges else "none") | kw
+        coop = Cooperative(slug=slug, **values)
+        coop.colleges = [College(code=c, name=n, weight=w, position=i)
+                         for i, (c, n, w) in enumerate(colleges or [])]
+        db.session.add(coop)
+        db.session.commit()
+        return coop
+
+    return make
+
+
+@pytest.fixture
+def make_person():
+    """make_person("a@x.org", roles={coop: "admin"}, platform_admin=False) → Person."""
+
+    def make(email="someone@example.org", first="Ada", last="Lovelace", *, roles=None,
+             platform_admin=False, password=PASSWORD, locale=None):
+        p = Person(email=email, first_name=first, last_name=last, locale=locale,
+                   password_hash=hash_password(password) if password else None,
+                   is_platform_admin=platform_admin)
+        p.refresh_search_name()
+        db.session.add(p)
+        db.session.flush()
+        for coop, role in (roles or {}).items():
+            grant(p, coop, Role(role))
+        db.session.commit()
+        return p
+
+    return make
+
+
+@pytest.fixture
+def make_member(make_person):
+    """make_member(coop, email=…, college=…, status="admitted") → Membership (person created)."""
+    counter = iter(range(1, 10**6))
+
+    def make(coop, email=None, *, college=None, status="admitted", category="user",
+             person=None, **kw):
+        if person is None:
+            n = next(counter)
+            person = make_person(email or f"member{n}.{coop.slug}@example.org", last=f"Member{n}")
+        data = NewMember(college=college, category=category, status=status,
+                         admitted_on=date(2021, 1, 1) if status == "admitted" else None,
+                         admission_ref="CA 2021-01" if status == "admitted" else "", **kw)
+        return add_member(None, coop, data, person=person, check=False)
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(person) logs the test client in with the fixtures' password."""
+
+    def do(person, password=PASSWORD):
+        response = client.post("/login", data={"email": person.email, "password": password})
+        assert response.status_code == 302, response.data[:500]
+        return response
+
+    return do
