@@ -63,6 +63,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     from governance import register_governance
     register_governance(app)
+    from votes import register_votes
+    register_votes(app)
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

@@ -4,7 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import (format_currency, format_date, format_datetime, format_decimal,
+                         format_percent, get_locale)
 
 from .rules import percent
 
@@ -13,13 +14,12 @@ def money(value) -> str:
     """Euros: `6 086 062 €` in French, `€6,086,062.50` in English; cents only when present."""
     value = Decimal(value)
     whole = value == value.to_integral_value()
-    return format_currency(value, "EUR", format="#,##0 ¤" if whole else "#,##0.00 ¤",
+    return format_currency(value, "EUR", format="#,##0\u00a0¤" if whole else "#,##0.00\u00a0¤",
                            currency_digits=False) if _french() else format_currency(
         value, "EUR", format="¤#,##0" if whole else "¤#,##0.00", currency_digits=False)
 
 
 def _french() -> bool:
-    from flask_babel import get_locale
     return str(get_locale()) == "fr"
 
 
@@ -31,7 +31,8 @@ def share(value: Fraction | None) -> str:
     """A voting or capital share as a percentage with two decimals (`33,33 %`)."""
     if value is None:
         return "—"
-    return format_decimal(percent(Fraction(value)), format="#,##0.00") + "\u202f%"
+    pattern = get_locale().percent_formats[None].pattern.replace("#,##0", "#,##0.00", 1)
+    return format_percent(percent(Fraction(value)) / 100, format=pattern)
 
 
 def day(value) -> str:

@@ -2,6 +2,7 @@
 the Alembic migrations, every table emptied after each test, and factories for test data."""
 from __future__ import annotations
 
+import contextvars
 import os
 import tempfile
 from datetime import date
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -37,6 +39,15 @@ def _reset_schema(engine) -> None:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (own `g`, own database session), as in production,
+    instead of reusing the test's: otherwise Babel's locale and Flask-Login's user leak across."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)  # streamed bodies are read inside the same context
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app({
@@ -44,6 +55,7 @@ def app():
         "SERVER_NAME": None, "LOGIN_RATE_LIMIT": "1000 per minute",
     })
     app.instance_path = _tmp
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _reset_schema(db.engine)
         upgrade()  # the schema comes from the migrations, as in production

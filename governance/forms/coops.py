@@ -67,5 +67,5 @@ class CollegesForm(FlaskForm):
     rows = FieldList(FormField(CollegeRow), min_entries=10, max_entries=10)
 
     def filled(self) -> list[tuple[str, str, str]]:
-        return [(r.code.data or "", r.form.name.data or "", r.weight.data or "")
+        return [(r.code.data or "", r["name"].data or "", r.weight.data or "")
                 for r in (e.form for e in self.rows) if (r.code.data or "").strip()]

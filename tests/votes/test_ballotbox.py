@@ -1,0 +1,378 @@
+"""The published ballot box: building, sealing, strict reading, and what verify catches."""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+
+from votes.ballotbox import MalformedBox, ballot_hash, build, dumps, parse, seal, verify
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "ballot-box-example.json"
+SMARTFR_COLLEGES = [("entrepreneurs", "Entrepreneur·es salarié·es", "2/5"),
+                    ("permanents", "Salarié·es permanent·es", "1/5"),
+                    ("structures", "Structures associées", "3/20"),
+                    ("soutiens", "Soutiens et collectivités", "3/20"),
+                    ("partenaires", "Partenaires économiques", "1/10")]
+# college: roll size, participating without voting, online ballots (for, against, abstain)
+SMARTFR_TURNOUT = {"entrepreneurs": (30, 2, (15, 5, 2)), "permanents": (10, 0, (6, 1, 1)),
+                   "structures": (4, 0, (2, 1, 0)), "soutiens": (10, 0, (2, 1, 1)),
+                   "partenaires": (2, 0, (1, 1, 0))}
+POSTAL = {"for": 2, "against": 1, "abstain": 1}  # paper postal forms of the soutiens college
+RESOLUTION = [{"id": "for", "label": "Pour"}, {"id": "against", "label": "Contre"},
+              {"id": "abstain", "label": "Abstention"}]
+
+
+def smartfr_example() -> dict:
+    """SmartFr's extraordinary general assembly of 29 November 2021 (qualified majority, five
+    colleges), 39 online ballots and one batch of postal forms; deterministic."""
+    def token(kind: str, n: int) -> str:  # stable across Python versions, unlike `random`
+        return hashlib.sha256(f"smartfr-2021-11-29/{kind}/{n}".encode()).hexdigest()
+
+    def tracker(n: int) -> str:
+        alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+        code = "".join(alphabet[int(token("tracker", n)[2 * i:2 * i + 2], 16) % 31]
+                       for i in range(12))
+        return "-".join(code[i:i + 4] for i in (0, 4, 8))
+
+    roll, ballots = [], []
+    for college, (size, silent, counts) in SMARTFR_TURNOUT.items():
+        choices = [c for c, n in zip(("for", "against", "abstain"), counts, strict=True)
+                   for _ in range(n)]
+        postal = sum(POSTAL.values()) if college == "soutiens" else 0
+        voted = len(choices) + postal
+        for i in range(size):
+            roll.append({"voter": token("voter", len(roll))[:10], "college": college, "weight": 1,
+                         "participating": i < voted + silent, "voted": i < voted})
+        ballots += [{"tracker": tracker(len(ballots) + i), "college": college, "weight": 1,
+                     "choice": c} for i, c in enumerate(choices)]
+    vote = {"id": "smartfr-2021-11-29-age-r1", "title": "Plan de continuation des activités",
+            "cooperative": "smartfr", "method": "resolution", "secret": True,
+            "options": RESOLUTION,
+            "rule": {"weighting": "colleges", "counting": "votes_cast", "threshold": F(2, 3),
+                     "strict": False, "quorum": F(1, 4), "empty_college": "redistribute"},
+            "opened_at": "2021-11-29T14:00:00+01:00", "closed_at": "2021-11-29T18:00:00+01:00"}
+    return build(vote, [{"id": c, "name": n, "weight": w} for c, n, w in SMARTFR_COLLEGES],
+                 sorted(roll, key=lambda e: e["voter"]), ballots,
+                 [{"college": "soutiens", "counts": POSTAL}])
+
+
+def small_box(method, choices, *, seats=None, grades=None, batches=(), strict=True, absent=1,
+              options=("a", "b", "c"), **rule):
+    """A box without colleges: one voted roll entry per ballot, plus `absent` entries."""
+    vote = {"id": f"v-{method}", "title": "Test", "cooperative": "coop", "method": method,
+            "secret": True, "seats": seats, "grades": grades,
+            "options": RESOLUTION if method == "resolution" else
+            [{"id": o, "label": o.upper()} for o in options],
+            "rule": {"weighting": "none", "counting": "votes_cast", "threshold": "1/2",
+                     "strict": True, "quorum": None, "empty_college": "redistribute"} | rule,
+            "opened_at": "2024-03-01T09:00:00+01:00", "closed_at": "2024-03-08T18:00:00+01:00"}
+    hand = sum(int(n) for b in batches for n in b["counts"].values())  # voters of weight 1
+    roll = [{"voter": f"v{i:03}", "college": None, "weight": 1,
+             "participating": i < len(choices) + hand, "voted": i < len(choices) + hand}
+            for i in range(len(choices) + hand + absent)]
+    ballots = [{"tracker": f"T{i:03}", "college": None, "weight": 1, "choice": c}
+               for i, c in enumerate(choices)]
+    return build(vote, [], roll, ballots, batches, strict=strict)
+
+
+def reseal(doc: dict) -> dict:
+    """What a careful forger does after a change: recompute every hash and the seal."""
+    for ballot in doc["ballots"]:
+        ballot["hash"] = ballot_hash(doc["vote"]["id"], ballot)
+    doc["seal"] = seal(doc["ballots"], doc["batches"])
+    return doc
+
+
+@pytest.fixture
+def box():
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def problems_of(doc):
+    return verify(doc)[0]
+
+
+# --- the committed example -------------------------------------------------------------------
+
+def test_example_file_is_what_the_builder_makes():
+    assert EXAMPLE.read_text(encoding="utf-8") == dumps(smartfr_example())
+
+
+def test_example_verifies_and_is_adopted(box):
+    problems, result = verify(EXAMPLE.read_bytes())
+    assert problems == []
+    assert result == box["result"]
+    assert len(box["ballots"]) == 39 and box["ballots"] == sorted(
+        box["ballots"], key=lambda b: b["tracker"])
+    share = F(2, 5) * F(15, 20) + F(1, 5) * F(6, 7) + F(3, 20) * F(2, 3) * 2 + F(1, 10) * F(1, 2)
+    assert (result["outcome"], result["share_for"]) == ("adopted", f"{share}")
+    assert result["quorum"] == {"required": "1/4", "participation": "45/56", "met": True}
+    soutiens = result["colleges"][3]
+    assert (soutiens["for"], soutiens["against"], soutiens["abstain"]) == ("4", "2", "2")
+
+
+def test_published_ballots_carry_nothing_but_their_own_values(box):
+    assert {tuple(b) for b in box["ballots"]} == {("tracker", "college", "weight", "choice",
+                                                   "hash")}
+    assert not set(box["roll"][0]) & {"tracker", "choice", "hash"}
+
+
+@pytest.mark.parametrize("method, choices, extra", [
+    ("resolution", ["for", "for", "against", "abstain"], {}),
+    ("choice", ["a", "b", "a", None], {}),
+    ("approval", [["a", "b"], ["a"], [], ["c", "b"]], {"seats": 2}),
+    ("majority_judgment", [{"a": "good", "b": "poor"}, {"a": "poor"}, {}],
+     {"grades": ["good", "fair", "poor"]}),
+])
+def test_round_trip_of_each_method(method, choices, extra):
+    doc = small_box(method, choices, quorum="1/2", **extra)
+    again = json.loads(dumps(doc))
+    assert verify(again) == ([], doc["result"])
+    assert parse(dumps(doc)).poll.method == method
+
+
+def test_round_trip_with_a_choice_batch():
+    doc = small_box("choice", ["a", "b"], batches=[{"college": None, "counts": {"a": 2, "c": 1}}])
+    assert verify(doc)[0] == []
+    assert doc["result"]["winners"] == ["a"]
+    assert [o["share"] for o in doc["result"]["options"]] == ["3/5", "1/5", "1/5"]
+
+
+def test_build_refuses_a_box_that_would_not_verify():
+    with pytest.raises(MalformedBox, match="would not verify"):
+        small_box("approval", [["a", "b", "c"]], seats=2)
+
+
+# --- tampering -------------------------------------------------------------------------------
+
+def first(box, choice, college="entrepreneurs"):
+    return next(b for b in box["ballots"] if b["choice"] == choice and b["college"] == college)
+
+
+def test_ballot_choice_altered(box):
+    ballot = first(box, "for")
+    ballot["choice"] = "against"
+    problems = problems_of(box)
+    assert problems[0] == f"ballot {ballot['tracker']}: hash does not match its content"
+    assert 'result.colleges[0].for: announced "15", recomputed "14"' in problems
+    assert any(p.startswith("result.share_for: announced") for p in problems)
+
+
+def test_ballot_altered_and_rehashed_breaks_the_seal(box):
+    first(box, "against")["choice"] = "for"
+    for ballot in box["ballots"]:
+        ballot["hash"] = ballot_hash(box["vote"]["id"], ballot)
+    assert "seal does not match the ballots and batches" in problems_of(box)
+
+
+def test_ballot_added(box):
+    box["ballots"].append({"tracker": "ZZZZ-ZZZZ-ZZZZ", "college": "permanents", "weight": "1",
+                           "choice": "for"})
+    problems = problems_of(reseal(box))
+    assert 'college "permanents": ballots and batches weigh 9, roll entries marked voted ' \
+           'weigh 8' in problems
+    assert 'college "permanents": 9 ballots for 8 roll entries marked voted' in problems
+    assert 'result.colleges[1].for: announced "6", recomputed "7"' in problems
+
+
+def test_ballot_removed(box):
+    box["ballots"].remove(first(box, "against", "structures"))
+    problems = problems_of(reseal(box))
+    assert 'college "structures": ballots and batches weigh 2, roll entries marked voted ' \
+           'weigh 3' in problems
+    assert 'result.colleges[2].against: announced "1", recomputed "0"' in problems
+
+
+def test_ballot_removed_without_resealing(box):
+    del box["ballots"][5]
+    assert "seal does not match the ballots and batches" in problems_of(box)
+
+
+def test_roll_entry_flipped_to_not_voted(box):
+    entry = next(e for e in box["roll"] if e["college"] == "partenaires" and e["voted"])
+    entry["voted"] = False
+    assert problems_of(box) == [
+        'college "partenaires": ballots and batches weigh 2, roll entries marked voted weigh 1',
+        'college "partenaires": 2 ballots for 1 roll entries marked voted']
+
+
+def test_roll_entry_voted_without_participating(box):
+    entry = next(e for e in box["roll"] if e["voted"])
+    entry["participating"] = False
+    problems = problems_of(box)
+    assert f"roll entry {entry['voter']}: voted without participating" in problems
+    assert any(p.startswith("result.quorum.participation: announced") for p in problems)
+
+
+def test_result_altered(box):
+    box["result"]["outcome"] = "rejected"
+    box["result"]["colleges"][4]["share_for"] = "1"
+    assert problems_of(box) == [
+        'result.outcome: announced "rejected", recomputed "adopted"',
+        'result.colleges[4].share_for: announced "1", recomputed "1/2"']
+
+
+def test_result_numbers_compare_by_value_and_missing_fields_show(box):
+    box["result"]["colleges"][4]["share_for"] = "0.5"
+    box["result"]["threshold"] = "4/6"
+    del box["result"]["strict"]
+    box["result"]["note"] = "x"
+    assert problems_of(box) == ["result.strict: missing from the announced result "
+                                "(recomputed false)",
+                                'result.note: announced "x", not part of a result']
+
+
+def test_result_absent_is_not_compared(box):
+    del box["result"]
+    assert problems_of(box) == []
+
+
+def test_seal_altered(box):
+    box["seal"] = "0" * 64
+    assert problems_of(box) == ["seal does not match the ballots and batches"]
+
+
+def test_batch_altered(box):
+    box["batches"][0]["counts"]["for"] = "5"
+    assert "seal does not match the ballots and batches" in problems_of(box)
+    problems = problems_of(reseal(box))
+    assert 'college "soutiens": ballots and batches weigh 11, roll entries marked voted ' \
+           'weigh 8' in problems
+    assert 'result.colleges[3].for: announced "4", recomputed "7"' in problems
+
+
+def test_duplicate_tracker(box):
+    box["ballots"][1]["tracker"] = box["ballots"][0]["tracker"]
+    assert problems_of(reseal(box)) == [f"tracker {box['ballots'][0]['tracker']} appears 2 times"]
+
+
+def test_ballots_not_sorted_by_tracker(box):
+    box["ballots"].reverse()
+    assert problems_of(reseal(box)) == ["ballots are not sorted by tracker"]
+
+
+def test_unknown_college(box):
+    ballot = first(box, "for", "permanents")
+    ballot["college"] = "fantomes"
+    problems = problems_of(reseal(box))
+    assert f'ballot {ballot["tracker"]}: unknown college "fantomes"' in problems
+    assert 'college "permanents": ballots and batches weigh 7, roll entries marked voted ' \
+           'weigh 8' in problems
+
+
+def test_invalid_resolution_choice(box):
+    ballot = first(box, "abstain")
+    ballot["choice"] = "blank"
+    assert f'ballot {ballot["tracker"]}: choice "blank" is not one of for, against, ' \
+           f'abstain' in problems_of(reseal(box))
+
+
+def test_approval_over_seats():
+    doc = small_box("approval", [["a"], ["a", "b", "c"], ["b"]], seats=2, strict=False)
+    assert problems_of(doc) == ["ballot T001: selects 3 options, more than the 2 seats"]
+
+
+def test_approval_unknown_option():
+    doc = small_box("approval", [["a"], ["d"]], seats=1, strict=False)
+    assert problems_of(doc) == ['ballot T001: unknown option "d"']
+
+
+def test_majority_judgment_unknown_grade():
+    doc = small_box("majority_judgment", [{"a": "good", "b": "superb"}, {"a": "poor"}],
+                    grades=["good", "fair", "poor"], strict=False)
+    assert problems_of(doc) == ['ballot T000: unknown grade "superb" for option "b"']
+
+
+def test_batch_for_an_approval_vote():
+    doc = small_box("approval", [["a"]], seats=1)
+    doc["batches"] = [{"college": None, "counts": {"a": "1"}}]
+    doc["roll"][1] |= {"participating": True, "voted": True}
+    problems = problems_of(reseal(doc))
+    assert problems == ["batch 1: batches are only for resolution and choice, not approval"]
+
+
+def test_every_problem_is_listed_at_once(box):
+    box["seal"] = "0" * 64
+    box["ballots"][0]["college"] = "fantomes"
+    box["result"]["outcome"] = "rejected"
+    assert len(problems_of(box)) >= 4
+
+
+# --- malformed documents ---------------------------------------------------------------------
+
+def set_path(doc, path, value):
+    *head, last = path
+    target = doc
+    for key in head:
+        target = target[key]
+    if value is DELETE:
+        del target[last]
+    else:
+        target[last] = value
+    return doc
+
+
+DELETE = object()
+
+
+@pytest.mark.parametrize("path, value, message", [
+    (["format"], "coopgov-ballot-box/2", 'format is "coopgov-ballot-box/2"'),
+    (["vote"], DELETE, 'document: missing field "vote"'),
+    (["ballots", 0, "hash"], DELETE, 'ballots[0]: missing field "hash"'),
+    (["ballots", 3, "choice"], DELETE, 'ballots[3]: missing field "choice"'),
+    (["roll", 2, "voted"], "yes", "roll[2].voted: must be true or false"),
+    (["vote", "method"], "ranked", 'vote.method: unknown method "ranked"'),
+    (["vote", "rule", "counting"], "heads", 'vote.rule.counting: unknown counting mode "heads"'),
+    (["vote", "rule", "weighting"], "shares", 'unknown weighting "shares"'),
+    (["vote", "rule", "empty_college"], "ignore", 'unknown empty_college rule "ignore"'),
+    (["vote", "options", 2, "id"], "blank", "a resolution has the options for, against, "
+                                            "abstain"),
+    (["vote", "options", 1, "id"], "for", "option ids must be present and distinct"),
+    (["vote", "rule", "threshold"], "0,5", 'vote.rule.threshold: "0,5" is not a number string'),
+    (["vote", "rule", "threshold"], "3/2", "vote.rule.threshold: 3/2 must be between 0 and 1"),
+    (["vote", "rule", "quorum"], "-1/4", "is not a number string"),
+    (["colleges", 0, "weight"], "1/0", "colleges[0].weight: \"1/0\" is not a number"),
+    (["colleges", 0, "weight"], "4e-1", "is not a number string"),
+    (["roll", 0, "weight"], 1, "roll[0].weight: must be a string, not 1"),
+    (["ballots", 0, "weight"], "0", "ballots[0].weight: 0 must be more than 0"),
+    (["batches", 0, "counts", "for"], " 2", "is not a number string"),
+    (["colleges"], [], "colleges: must list the colleges when weighting is colleges"),
+    (["colleges", 1, "id"], "entrepreneurs", "college ids must be distinct"),
+    (["vote", "seats"], 1, "vote.seats: only for approval"),
+    (["vote", "grades"], ["a"], "vote.grades: only for majority_judgment"),
+    (["vote", "closed_at"], "29/11/2021", "vote.closed_at: \"29/11/2021\" is not an ISO 8601"),
+    (["vote", "secret"], None, "vote.secret: must be true or false"),
+    (["result"], [], "result: must be an object"),
+    (["roll", 0], "v1", 'roll[0]: must be an object, not "v1"'),
+])
+def test_malformed_documents(box, path, value, message):
+    with pytest.raises(MalformedBox) as err:
+        verify(set_path(box, path, value))
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize("text, message", [
+    (b"{\"format\": ", "not valid JSON"),
+    (b"\xff\xfe{}", "not UTF-8"),
+    (b"[1, 2]", "not a JSON object"),
+    (b'{"format": "coopgov-ballot-box/1", "format": "x"}', 'duplicate key "format"'),
+    (b'{"weight": 0.3}', "bare JSON number 0.3"),
+    (b'{"weight": NaN}', "NaN is not allowed"),
+    (b"{}", 'document: missing field "format"'),
+])
+def test_malformed_text(text, message):
+    with pytest.raises(MalformedBox, match=message):
+        verify(text)
+
+
+def test_majority_judgment_needs_grades_and_approval_seats():
+    doc = small_box("majority_judgment", [{}], grades=["good", "poor"])
+    with pytest.raises(MalformedBox, match="needs a list of distinct grades"):
+        verify(set_path(copy.deepcopy(doc), ["vote", "grades"], ["good", "good"]))
+    doc = small_box("approval", [["a"]], seats=1)
+    with pytest.raises(MalformedBox, match="needs a number of seats"):
+        verify(set_path(doc, ["vote", "seats"], 0))

@@ -1,0 +1,36 @@
+"""`flask votes verify FILE`: recount a published ballot box; no database, no network."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import bp
+from .ballotbox import FORMAT, MalformedBox, verify
+
+
+@bp.cli.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def verify_command(file: Path) -> None:
+    """Check and recount a published ballot box (coopgov-ballot-box/1).
+
+    Exit 0 printing the recomputed result, 1 listing every problem, 2 if FILE is unreadable.
+    """
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        click.echo(f"cannot read {file}: {err.strerror or err}", err=True)
+        sys.exit(2)
+    try:
+        problems, result = verify(data)
+    except MalformedBox as err:
+        click.echo(f"{file} is not a valid {FORMAT} document: {err}", err=True)
+        sys.exit(2)
+    if problems:
+        for problem in problems:
+            click.echo(problem)
+        click.echo(f"{file}: {len(problems)} problem(s) found", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
