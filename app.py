@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from governance import extensions as ext
 from governance.config import from_environment
@@ -49,6 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(from_environment(app.instance_path))
     app.config.update(config or {})
     logging.basicConfig(level=logging.INFO)
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, directory=str(Path(__file__).parent / "migrations"))

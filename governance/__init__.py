@@ -13,8 +13,11 @@ def register_governance(app: Flask) -> None:
     from .views import auth, bp
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(Person, int(user_id)) if user_id.isdigit() else None
+    def load_user(session_id: str):
+        """The person whose session id (id and password digest) still matches."""
+        person_id, _, _digest = session_id.partition(".")
+        person = db.session.get(Person, int(person_id)) if person_id.isdigit() else None
+        return person if person is not None and person.get_id() == session_id else None
 
     app.jinja_env.filters.update(formatting.FILTERS, fraction=labels.fraction)
     app.jinja_env.globals.update(labels.GLOBALS, current_locale=lambda: str(get_locale()))

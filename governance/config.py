@@ -39,10 +39,13 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("HTTPS", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": os.environ.get("HTTPS", "0") == "1",
         "TOKEN_MAX_AGE": 7 * 24 * 3600,
         "RESET_MAX_AGE": 2 * 3600,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "REGISTER_PAGE_SIZE": 50,
+        # Number of reverse proxies in front of the site (for client addresses in rate limits).
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
     }

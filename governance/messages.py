@@ -33,6 +33,8 @@ MESSAGES = {
     "date_before": _l("The date %(date)s is earlier than %(since)s."),
     "decision_required": _l("Admission needs the reference of the board's decision."),
     "reason_required": _l("An exclusion needs its reason."),
+    "slug_taken": _l("The short name “%(slug)s” is already used by another cooperative."),
+    "unknown_person": _l("Nobody with the email %(email)s has an account: invite them first."),
     "cannot_drop_own_admin": _l("You cannot withdraw your own secretariat role."),
 }
 

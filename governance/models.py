@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Optional
@@ -171,6 +172,11 @@ class Person(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
 
+    def get_id(self) -> str:
+        """Session id: changes with the password, so a new password logs out other sessions."""
+        digest = hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+        return f"{self.id}.{digest}"
+
     def refresh_search_name(self) -> None:
         self.search_name = self.display_name.lower()
 
@@ -181,7 +187,8 @@ class Membership(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("cooperative_id", "number"),
         sa.UniqueConstraint("cooperative_id", "person_id"),
-        sa.Index("ix_membership_coop_status", "cooperative_id", "status"),
+        # Covers the per-college head counts and the register's status/college filters.
+        sa.Index("ix_membership_coop_status_college", "cooperative_id", "status", "college_id"),
         sa.Index("ix_membership_coop_college", "cooperative_id", "college_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

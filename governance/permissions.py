@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user
 
 from .extensions import db
@@ -14,9 +14,25 @@ ACTIVE = (Status.ADMITTED,)
 
 
 def roles_in(person: Person | None, coop: Cooperative) -> set[str]:
-    """The person's roles in the cooperative: 'admin', 'board', 'member' (admitted sociétaire)."""
+    """The person's roles in the cooperative: 'admin', 'board', 'member' (admitted sociétaire).
+
+    Cached for the request; services that change roles clear the cache.
+    """
     if person is None or not person.is_authenticated:
         return set()
+    cache = g.setdefault("roles_cache", {}) if has_request_context() else {}
+    key = (person.id, coop.id)
+    if key not in cache:
+        cache[key] = _roles(person, coop)
+    return set(cache[key])
+
+
+def forget_roles() -> None:
+    if has_request_context():
+        g.pop("roles_cache", None)
+
+
+def _roles(person: Person, coop: Cooperative) -> set[str]:
     roles = set(db.session.scalars(sa.select(CoopRole.role).where(
         CoopRole.cooperative_id == coop.id, CoopRole.person_id == person.id)))
     roles = {r.value if hasattr(r, "value") else r for r in roles}
@@ -74,4 +90,5 @@ def grant(person: Person, coop: Cooperative, role: Role) -> CoopRole:
         return existing
     cr = CoopRole(cooperative_id=coop.id, person_id=person.id, role=role)
     db.session.add(cr)
+    forget_roles()
     return cr

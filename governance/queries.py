@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from . import rules
 from .extensions import db
@@ -60,17 +60,18 @@ def member_voting_share(m: Membership) -> Fraction:
 
 
 def register_query(coop: Cooperative, q: str = "", college: str = "", status: str = ""):
-    """The filtered register as a select over memberships joined with people."""
-    stmt = (sa.select(Membership).join(Membership.person)
-            .where(Membership.cooperative_id == coop.id))
-    if q:
-        term = q.strip().lower()
-        if term.isdigit():
-            stmt = stmt.where(sa.or_(Membership.number == int(term),
-                                     Person.search_name.contains(term, autoescape=True)))
-        else:
-            stmt = stmt.where(sa.or_(Person.search_name.contains(term, autoescape=True),
-                                     Person.email.contains(term, autoescape=True)))
+    """The filtered register; people are joined only to search their names and emails.
+
+    Digits alone search the membership number (an index lookup, not a scan of names).
+    """
+    stmt = sa.select(Membership).where(Membership.cooperative_id == coop.id)
+    term = q.strip().lower()
+    if term.isdigit():
+        stmt = stmt.where(Membership.number == int(term))
+    elif term:
+        stmt = stmt.join(Membership.person).where(sa.or_(
+            Person.search_name.contains(term, autoescape=True),
+            Person.email.contains(term, autoescape=True)))
     if college:
         stmt = stmt.join(Membership.college).where(College.code == college)
     if status:
@@ -83,6 +84,6 @@ def register_page(coop: Cooperative, *, q="", college="", status="", page=1, siz
     stmt = register_query(coop, q, college, status)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = db.session.scalars(
-        stmt.options(joinedload(Membership.person), joinedload(Membership.college))
+        stmt.options(selectinload(Membership.person), selectinload(Membership.college))
         .order_by(Membership.number).limit(size).offset((page - 1) * size)).all()
     return rows, total

@@ -60,6 +60,8 @@ def app():
         _reset_schema(db.engine)
         upgrade()  # the schema comes from the migrations, as in production
     yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -193,3 +193,50 @@ def test_register_search_filter_and_pagination(app, client, make_coop, make_pers
     assert "<html" not in text  # the htmx partial only
     assert "10 sociétaires" in text
     assert client.get("/c/smart/members?page=abc&status=bogus").status_code == 200
+
+
+def test_roles_are_granted_and_withdrawn_by_the_secretariat(client, make_coop, make_person,
+                                                            login):
+    coop = make_coop()
+    admin = make_person("a@example.org", roles={coop: "admin"})
+    board = make_person("b@example.org")
+    login(admin)
+    client.post("/c/coop/roles", data={"email": "B@example.org", "role": "board",
+                                       "action": "grant"})
+    from governance.permissions import roles_in
+    assert roles_in(board, coop) == {"board"}
+    page = client.get("/c/coop/roles", headers={"Accept-Language": "en"}).get_data(True)
+    assert "b@example.org" in page
+    client.post("/c/coop/roles", data={"email": "b@example.org", "role": "board",
+                                       "action": "revoke"})
+    assert roles_in(board, coop) == set()
+    response = client.post("/c/coop/roles", data={"email": "nobody@example.org", "role": "board"},
+                           headers={"Accept-Language": "en"})
+    assert "invite them first" in response.get_data(True)
+    assert [e.action for e in journal("role.grant")] == ["role.grant"]
+    assert len(journal("role.revoke")) == 1
+
+
+def test_the_secretariat_cannot_withdraw_its_own_role(client, make_coop, make_person, login):
+    coop = make_coop()
+    login(make_person("a@example.org", roles={coop: "admin"}))
+    response = client.post("/c/coop/roles", data={"email": "a@example.org", "role": "admin",
+                                                  "action": "revoke"},
+                           headers={"Accept-Language": "en"})
+    assert "own secretariat role" in response.get_data(True)
+    assert client.get("/c/coop/roles").status_code == 200
+
+
+def test_platform_admin_adds_a_cooperative_with_default_statutes(client, make_person, login):
+    login(make_person("p@example.org", platform_admin=True))
+    data = {"name": "Coop Nouvelle", "slug": "nouvelle", "legal_form": "scop_sarl",
+            "nominal_share_value": "15", "default_locale": "fr"}
+    assert client.post("/cooperatives/new", data=data).status_code == 302
+    from governance.models import Cooperative
+    coop = db.session.scalar(sa.select(Cooperative).where(Cooperative.slug == "nouvelle"))
+    assert (coop.extraordinary_majority, coop.notice_days_first) == ("2/3", 15)
+    response = client.post("/cooperatives/new", data=data, headers={"Accept-Language": "en"})
+    assert "already used" in response.get_data(True)
+    bad = client.post("/cooperatives/new", data=data | {"slug": "Bad Slug!"})
+    assert bad.status_code == 200 and db.session.scalar(
+        sa.select(sa.func.count()).select_from(Cooperative)) == 1

@@ -1,9 +1,9 @@
 """Forms for a cooperative's statutes' parameters and its colleges."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DecimalField, FieldList, Form, FormField, IntegerField,
-                     SelectField, StringField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (BooleanField, DecimalField, EmailField, FieldList, Form, FormField,
+                     IntegerField, SelectField, StringField)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 LEGAL_FORMS = [("scic_sa", _l("SCIC SA")), ("scic_sas", _l("SCIC SAS")), ("scop_sa", _l("SCOP SA")),
                ("scop_sarl", _l("SCOP SARL")), ("scop_sas", _l("SCOP SAS")),
@@ -69,3 +69,22 @@ class CollegesForm(FlaskForm):
     def filled(self) -> list[tuple[str, str, str]]:
         return [(r.code.data or "", r["name"].data or "", r.weight.data or "")
                 for r in (e.form for e in self.rows) if (r.code.data or "").strip()]
+
+
+class NewCooperativeForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Short name in addresses (letters, digits, dashes)"),
+                       validators=[DataRequired(), Length(min=2, max=64),
+                                   Regexp(r"^[a-z0-9][a-z0-9-]*$",
+                                          message=_l("Use lower-case letters, digits and dashes."))])
+    legal_form = SelectField(_l("Legal form"), choices=LEGAL_FORMS)
+    nominal_share_value = DecimalField(_l("Nominal value of a share (€)"), places=2,
+                                       validators=[DataRequired(), NumberRange(min=0.01)])
+    default_locale = SelectField(_l("Default language"), choices=LOCALES)
+
+
+class RoleForm(FlaskForm):
+    email = EmailField(_l("Email of the person"), validators=[DataRequired(), Email(),
+                                                              Length(max=254)])
+    role = SelectField(_l("Role"), choices=[("admin", _l("Secretariat (admin)")),
+                                            ("board", _l("Board member"))])

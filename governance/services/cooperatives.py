@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from .. import rules
 from ..extensions import db
 from ..models import College, Cooperative, CoopRole, Membership, Person, Role
-from ..permissions import grant
-from . import DomainError, service
+from ..permissions import forget_roles, grant
+from . import DomainError, Forbidden, service
 from .journal import diff, record
 from .register import require_admin
 
@@ -111,9 +111,12 @@ def set_colleges(actor: Person, coop: Cooperative,
 
 
 @service
-def set_role(actor: Person, coop: Cooperative, person: Person, role: str, on: bool) -> None:
+def set_role(actor: Person, coop: Cooperative, email: str, role: str, on: bool) -> None:
     """Grant or withdraw the secretariat (admin) or board role. Secretariat only."""
     require_admin(actor, coop)
+    person = db.session.scalar(sa.select(Person).where(Person.email == email.strip().lower()))
+    if person is None:
+        raise DomainError("unknown_person", {"email": email})
     if on:
         grant(person, coop, Role(role))
     else:
@@ -122,5 +125,28 @@ def set_role(actor: Person, coop: Cooperative, person: Person, role: str, on: bo
         db.session.execute(sa.delete(CoopRole).where(
             CoopRole.cooperative_id == coop.id, CoopRole.person_id == person.id,
             CoopRole.role == Role(role)))
+        forget_roles()
     record(actor, "role.grant" if on else "role.revoke", "person", person.id,
            cooperative_id=coop.id, after={"role": role, "person": person.display_name})
+
+
+@service
+def create_cooperative(actor: Person, values: dict) -> Cooperative:
+    """Add a cooperative to the group, with RULES.md defaults. Platform admins only."""
+    if not actor.is_platform_admin:
+        raise Forbidden()
+    if db.session.scalar(sa.select(Cooperative.id).where(Cooperative.slug == values["slug"])):
+        raise DomainError("slug_taken", {"slug": values["slug"]})
+    coop = Cooperative(**values)
+    db.session.add(coop)
+    db.session.flush()
+    grant(actor, coop, Role.ADMIN)
+    record(actor, "cooperative.create", "cooperative", coop.id, cooperative_id=coop.id,
+           after=statutes(coop))
+    return coop
+
+
+def people_with_roles(coop: Cooperative) -> list[tuple[Person, str]]:
+    return db.session.execute(
+        sa.select(Person, CoopRole.role).join(CoopRole, CoopRole.person_id == Person.id)
+        .where(CoopRole.cooperative_id == coop.id).order_by(Person.search_name)).all()

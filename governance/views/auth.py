@@ -1,30 +1,96 @@
-"""The `auth` blueprint: log in and out, language, own account."""
+"""The `auth` blueprint: log in and out, invitations, password reset, language, own account."""
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, limiter
-from ..forms.auth import LoginForm
-from ..models import Person
-from ..services import accounts
+from ..forms.auth import (
+    ChangePasswordForm,
+    InviteForm,
+    LanguageForm,
+    LoginForm,
+    NewPasswordForm,
+    ResetRequestForm,
+)
+from ..messages import message
+from ..models import Cooperative, CoopRole, Membership
+from ..permissions import can_admin
+from ..services import DomainError, accounts
+from . import load_coop, run
 
 bp = Blueprint("auth", __name__)
 
 
+def _attempts_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 def safe_next(target: str | None) -> str:
     """Only local paths may be redirected to after login or a language change."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    if (target and target.startswith("/") and not target.startswith("//")
+            and "\\" not in target and target.isprintable()
+            and not urlsplit(target).scheme and not urlsplit(target).netloc):
         return target
     return url_for("gov.home")
 
 
+def _me():
+    """The logged-in Person itself (services write to it; the proxy is not the row)."""
+    return current_user._get_current_object()
+
+
+def _private(response, status: int = 200):
+    """Pages reached by a secret link: not cached, and the link is not sent as a referrer."""
+    response = current_app.make_response((response, status))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.errorhandler(429)
+def too_many_attempts(err):
+    """A rate limit was hit: show the same page with a clear message, not the error page."""
+    limit = limiter.current_limit
+    wait = max(1, int(limit.reset_at - time.time())) if limit is not None else 60
+    delay = format_timedelta(timedelta(seconds=wait), threshold=1)
+    if request.endpoint == "auth.login":
+        notice = _("Too many login attempts. For your security, try again in %(delay)s.",
+                   delay=delay)
+        form = LoginForm(formdata=None, email=request.form.get("email", ""))
+        body = render_template("governance/login.html", form=form, notice=notice)
+    elif request.endpoint == "auth.reset_request":
+        notice = _("Too many requests. Try again in %(delay)s.", delay=delay)
+        form = ResetRequestForm(formdata=None, email=request.form.get("email", ""))
+        body = render_template("governance/reset_request.html", form=form, notice=notice)
+    else:
+        body = render_template("error.html", code=429, title=_("Too many attempts"),
+                               text=_("Too many attempts in a short time. Wait a minute and "
+                                      "try again."))
+    return body, 429, {"Retry-After": str(wait)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(_attempts_limit, methods=["POST"])
 def login():
+    """Log in with email and password; "remember me" keeps the session across browser restarts."""
     form = LoginForm()
     if form.validate_on_submit():
         person = accounts.authenticate(form.email.data, form.password.data)
@@ -46,16 +112,119 @@ def logout():
 @bp.post("/language")
 def language():
     """Store the chosen language on the account (or in the visitor's session)."""
-    locale = request.form.get("locale")
-    if locale in current_app.config["LANGUAGES"]:
-        session["locale"] = locale
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
         if current_user.is_authenticated:
-            accounts.set_locale(current_user, locale)
-    return redirect(safe_next(request.form.get("next")))
+            accounts.set_locale(_me(), form.locale.data)
+    return redirect(safe_next(form.next.data))
+
+
+# --- Invitations ------------------------------------------------------------------------------
+
+@bp.route("/c/<slug>/invite", methods=["GET", "POST"])
+@login_required
+def invite(slug):
+    """Invite a person by email into a cooperative, with an optional role. Secretariat only."""
+    coop = load_coop(slug, can_admin)
+    form = InviteForm()
+    if form.validate_on_submit():
+        person = run(lambda: accounts.invite(_me(), coop, form.email.data, form.first_name.data,
+                                             form.last_name.data, form.role.data or None))
+        if person is not None:
+            flash(_("Invitation sent to %(email)s.", email=person.email), "success")
+            return redirect(url_for("auth.invite", slug=slug))
+    return render_template("governance/invite.html", coop=coop, form=form), \
+        400 if form.is_submitted() else 200
+
+
+def _password_link(token: str, purpose: str, action, template: str, success: str):
+    """GET: the form to choose a password, or why the link is refused. POST: set it, log in."""
+    try:
+        person = accounts.person_for_token(token, purpose)
+    except DomainError as err:
+        return _private(render_template(template, form=None, error=message(err.code, err.params)),
+                        400)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        person = run(lambda: action(token, form.password.data))
+        if person is not None:
+            login_user(person)
+            flash(success, "success")
+            return redirect(url_for("gov.home"))
+    return _private(render_template(template, form=form, person=person,
+                                    min_length=accounts.MIN_PASSWORD_LENGTH),
+                    400 if form.is_submitted() else 200)
+
+
+@bp.route("/accept/<token>", methods=["GET", "POST"])
+def accept(token):
+    """The invited person chooses a password (link from the invitation email)."""
+    return _password_link(token, accounts.INVITE, accounts.accept_invitation,
+                          "governance/accept.html",
+                          _("Welcome! Your password is set and you are logged in."))
+
+
+# --- Password reset ---------------------------------------------------------------------------
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(_attempts_limit, methods=["POST"])
+def reset_request():
+    """Ask for a reset link; the answer never tells whether the account exists."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_reset(form.email.data)
+        flash(_("If an account exists for %(email)s, a link to choose a new password has been "
+                "sent to it. Check your inbox, and your spam folder.",
+                email=form.email.data.strip()), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("governance/reset_request.html", form=form), \
+        400 if form.is_submitted() else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token):
+    """Choose a new password from the link of a reset email."""
+    return _password_link(token, accounts.RESET, accounts.reset_password,
+                          "governance/reset.html",
+                          _("Your new password is set and you are logged in."))
+
+
+# --- Own account ------------------------------------------------------------------------------
+
+def _account_page(password_form: ChangePasswordForm, status: int = 200):
+    memberships = db.session.scalars(
+        sa.select(Membership).where(Membership.person_id == current_user.id)
+        .options(joinedload(Membership.cooperative), joinedload(Membership.college))
+        .order_by(Membership.cooperative_id)).all()
+    roles = db.session.execute(
+        sa.select(Cooperative, CoopRole.role)
+        .join(CoopRole, CoopRole.cooperative_id == Cooperative.id)
+        .where(CoopRole.person_id == current_user.id)
+        .order_by(Cooperative.name, CoopRole.role)).all()
+    language_form = LanguageForm(formdata=None, locale=str(get_locale()),
+                                 next=url_for("auth.account"))
+    return render_template("governance/account.html", memberships=memberships, roles=roles,
+                           password_form=password_form, language_form=language_form,
+                           min_length=accounts.MIN_PASSWORD_LENGTH), status
 
 
 @bp.get("/account")
 @login_required
 def account():
-    memberships = db.session.scalars(sa.select(Person).where(Person.id == current_user.id)).all()
-    return render_template("governance/account.html", memberships=memberships)
+    """Own name, email, memberships, roles, language and password."""
+    return _account_page(ChangePasswordForm(formdata=None))
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    """Change one's own password, giving the current one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit() and run(
+            lambda: accounts.change_password(_me(), form.current_password.data,
+                                             form.password.data),
+            _("Your password has been changed.")):
+        login_user(_me())  # this session follows the new password; the others end
+        return redirect(url_for("auth.account"))
+    return _account_page(form, 400)

@@ -1,0 +1,82 @@
+"""Outgoing email: SMTP when MAIL_SERVER is set, else an .eml file in `<instance>/outbox/`.
+
+The outbox keeps development and tests honest: every message a deployment would send is
+written whole, and the log says where. Bodies are never logged (they carry sign-in links).
+"""
+from __future__ import annotations
+
+import secrets
+import smtplib
+import ssl
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+
+class MailError(Exception):
+    """The message could not be handed to the mail server."""
+
+
+def _one_line(text: str) -> str:
+    # Headers must not carry line breaks (they would inject headers).
+    return " ".join(str(text).split())
+
+
+def build(to: str, subject: str, body_text: str, *, cte: str | None = None) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_FROM"]
+    msg["To"] = _one_line(to)
+    msg["Subject"] = _one_line(subject)
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    addresses = getattr(msg["From"], "addresses", ())
+    msg["Message-ID"] = make_msgid(domain=(addresses[0].domain if addresses else None) or None)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(body_text, cte=cte)
+    return msg
+
+
+def _outbox_write(msg: EmailMessage) -> Path:
+    outbox = Path(current_app.instance_path) / "outbox"
+    outbox.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
+    path = outbox / f"{stamp}-{secrets.token_hex(4)}.eml"
+    path.write_bytes(bytes(msg))
+    path.chmod(0o600)  # the message may hold a sign-in link
+    return path
+
+
+def _smtp_send(msg: EmailMessage) -> None:
+    cfg = current_app.config
+    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
+        if cfg["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if cfg.get("MAIL_USERNAME"):
+            smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD") or "")
+        smtp.send_message(msg)
+
+
+def send(to: str, subject: str, body_text: str) -> Path | None:
+    """Send a plain-text message; return the .eml path when written to the outbox.
+
+    Raises `MailError` when the SMTP server refuses or cannot be reached.
+    """
+    if not current_app.config.get("MAIL_SERVER"):
+        # 8bit keeps links whole when a developer reads the file as text.
+        msg = build(to, subject, body_text, cte="8bit")
+        path = _outbox_write(msg)
+        current_app.logger.info("mail to %s, subject %r, written to %s", msg["To"],
+                                msg["Subject"], path)
+        return path
+    msg = build(to, subject, body_text)
+    try:
+        _smtp_send(msg)
+    except (OSError, smtplib.SMTPException) as err:
+        current_app.logger.error("mail to %s, subject %r, not sent: %s", msg["To"],
+                                 msg["Subject"], err)
+        raise MailError(str(err)) from err
+    current_app.logger.info("mail to %s, subject %r, sent through %s", msg["To"], msg["Subject"],
+                            current_app.config["MAIL_SERVER"])
+    return None
