@@ -80,7 +80,7 @@ class Role(enum.StrEnum):
     BOARD = "board"
 
 
-def _enum(e: type[enum.Enum]) -> sa.Enum:
+def enum_type(e: type[enum.Enum]) -> sa.Enum:
     return sa.Enum(e, native_enum=False, length=32, values_callable=lambda x: [m.value for m in x],
                    validate_strings=True, create_constraint=False)
 
@@ -91,17 +91,17 @@ class Cooperative(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
-    legal_form: Mapped[LegalForm] = mapped_column(_enum(LegalForm))
+    legal_form: Mapped[LegalForm] = mapped_column(enum_type(LegalForm))
     nominal_share_value: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
     default_locale: Mapped[str] = mapped_column(sa.String(8), default="fr")
-    weighting: Mapped[Weighting] = mapped_column(_enum(Weighting), default=Weighting.NONE)
+    weighting: Mapped[Weighting] = mapped_column(enum_type(Weighting), default=Weighting.NONE)
     # Counting mode, quorum (fraction string or NULL) and majority per assembly kind and call.
-    ordinary_counting: Mapped[Counting] = mapped_column(_enum(Counting), default=Counting.VOTES_CAST)
+    ordinary_counting: Mapped[Counting] = mapped_column(enum_type(Counting), default=Counting.VOTES_CAST)
     ordinary_quorum_first: Mapped[Optional[str]] = mapped_column(sa.String(16), default="1/5")
     ordinary_quorum_second: Mapped[Optional[str]] = mapped_column(sa.String(16), default=None)
     ordinary_majority: Mapped[str] = mapped_column(sa.String(16), default="1/2")
     ordinary_majority_strict: Mapped[bool] = mapped_column(default=True)
-    extraordinary_counting: Mapped[Counting] = mapped_column(_enum(Counting),
+    extraordinary_counting: Mapped[Counting] = mapped_column(enum_type(Counting),
                                                              default=Counting.VOTES_CAST)
     extraordinary_quorum_first: Mapped[Optional[str]] = mapped_column(sa.String(16), default="1/4")
     extraordinary_quorum_second: Mapped[Optional[str]] = mapped_column(sa.String(16),
@@ -110,10 +110,10 @@ class Cooperative(db.Model):
     extraordinary_majority_strict: Mapped[bool] = mapped_column(default=False)
     notice_days_first: Mapped[int] = mapped_column(default=15)
     notice_days_second: Mapped[int] = mapped_column(default=10)
-    proxy_rule: Mapped[ProxyRule] = mapped_column(_enum(ProxyRule), default=ProxyRule.FIXED)
+    proxy_rule: Mapped[ProxyRule] = mapped_column(enum_type(ProxyRule), default=ProxyRule.FIXED)
     max_proxies: Mapped[int] = mapped_column(default=5)
     register_visibility: Mapped[RegisterVisibility] = mapped_column(
-        _enum(RegisterVisibility), default=RegisterVisibility.NAMES)
+        enum_type(RegisterVisibility), default=RegisterVisibility.NAMES)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     colleges: Mapped[list[College]] = relationship(back_populates="cooperative",
@@ -141,7 +141,7 @@ class Person(UserMixin, db.Model):
     """A natural or legal person; a natural person with an email and a password can log in."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[PersonKind] = mapped_column(_enum(PersonKind), default=PersonKind.NATURAL)
+    kind: Mapped[PersonKind] = mapped_column(enum_type(PersonKind), default=PersonKind.NATURAL)
     first_name: Mapped[str] = mapped_column(sa.String(120), default="")
     last_name: Mapped[str] = mapped_column(sa.String(120), default="")
     legal_name: Mapped[str] = mapped_column(sa.String(200), default="")  # legal persons
@@ -196,8 +196,8 @@ class Membership(db.Model):
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
     number: Mapped[int]  # sequential per cooperative, never reused
     college_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("college.id"))
-    category: Mapped[Category] = mapped_column(_enum(Category))
-    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.CANDIDATE)
+    category: Mapped[Category] = mapped_column(enum_type(Category))
+    status: Mapped[Status] = mapped_column(enum_type(Status), default=Status.CANDIDATE)
     applied_on: Mapped[Optional[date]]
     admitted_on: Mapped[Optional[date]]
     admission_ref: Mapped[str] = mapped_column(sa.String(200), default="")  # board decision
@@ -219,7 +219,7 @@ class CoopRole(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(sa.ForeignKey("cooperative.id"), index=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role))
+    role: Mapped[Role] = mapped_column(enum_type(Role))
 
 
 class AuditEntry(db.Model):

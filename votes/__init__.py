@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-bp = Blueprint("votes", __name__, cli_group="votes")
+bp = Blueprint("votes", __name__, cli_group="votes", template_folder="templates")
 
 
 def register_votes(app: Flask) -> None:
-    from . import cli  # noqa: F401 - hangs the commands on bp.cli
+    from . import cli, messages, models, views  # noqa: F401 - commands, codes, tables, routes
 
     app.register_blueprint(bp)

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# THE one command that runs the whole test suite on a fresh machine:
+#   scripts/test.sh [pytest arguments]
+# Creates .venv if missing, installs the project with its [dev] extra when pyproject.toml changed,
+# compiles the translation catalogs, then runs pytest.
+#   TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/coopgov_test scripts/test.sh
+# runs it against PostgreSQL (SQLite in a temporary folder otherwise).
+# Browser tests drive /usr/bin/chromium; without it they are skipped (they fail when CI=true).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+setup_venv() {
+  local venv=.venv stamp=.venv/.coopgov-installed want
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
+    echo "==> creating the virtual environment in .venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+  fi
+  want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
+    echo "==> installing coopgov and its dependencies into .venv (pip install -e '.[dev]')"
+    if ! "$venv/bin/python" -m pip install --disable-pip-version-check -e '.[dev]' \
+        > "$venv/pip-install.log" 2>&1; then
+      cat "$venv/pip-install.log" >&2
+      echo "error: installing the project failed (log above, also in $venv/pip-install.log)" >&2
+      exit 1
+    fi
+    echo "$want" > "$stamp"
+  fi
+  # Compile the translation catalogs (.po -> .mo) when there are any.
+  if compgen -G 'translations/*/LC_MESSAGES/messages.po' >/dev/null; then
+    "$venv/bin/pybabel" -q compile -d translations
+  fi
+}
+
+setup_venv
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "error: /usr/bin/chromium is missing and CI=true: the browser tests must run in CI" >&2
+    echo "       (install Debian's chromium package: apt-get install -y chromium)" >&2
+    exit 1
+  fi
+  echo "note: /usr/bin/chromium not found: the browser tests will be skipped" \
+       "(apt-get install -y chromium to run them)." >&2
+fi
+
+echo "==> pytest on ${TEST_DATABASE_URL:-SQLite}" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#'
+exec .venv/bin/python -m pytest -rfEs "$@"  # -rfEs: list failures, errors and skips (with why)

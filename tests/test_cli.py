@@ -1,0 +1,109 @@
+"""`flask demo` and `flask audit verify`, run through Flask's CLI runner."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from governance.demo import ACCOUNTS, PASSWORD
+from governance.extensions import db
+from governance.models import AuditEntry, Cooperative, Membership, Person, SiteMeta
+
+
+def _count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def _journal_ids() -> list[int]:
+    return list(db.session.scalars(sa.select(AuditEntry.id).order_by(AuditEntry.id)))
+
+
+def test_demo_loads_once_and_prints_the_accounts(runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo data loaded" in result.output
+    for email in ACCOUNTS:
+        assert email in result.output
+    assert result.output.count(PASSWORD) == len(ACCOUNTS) == 3
+    slugs = set(db.session.scalars(sa.select(Cooperative.slug)))
+    assert slugs == {"smartfr", "grandsensemble", "alterna", "la-nouvelle-aventure"}
+    assert db.session.get(SiteMeta, "demo") is not None
+    counts = (_count(Cooperative), _count(Person), _count(Membership), _count(AuditEntry))
+
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0, again.output
+    assert "nothing changed" in again.output
+    db.session.expire_all()
+    assert (_count(Cooperative), _count(Person), _count(Membership), _count(AuditEntry)) == counts
+
+
+def test_demo_refuses_a_database_with_real_data(runner, make_coop):
+    make_coop("real-coop")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "Refused" in result.output
+    db.session.expire_all()
+    assert list(db.session.scalars(sa.select(Cooperative.slug))) == ["real-coop"]
+    assert _count(Person) == 0 and db.session.get(SiteMeta, "demo") is None
+
+
+def test_demo_refuses_a_database_with_people_only(runner, make_person):
+    make_person("someone@example.org")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert _count(Cooperative) == 0
+
+
+def test_audit_verify_on_an_intact_journal(runner):
+    empty = runner.invoke(args=["audit", "verify"])
+    assert empty.exit_code == 0, empty.output
+    assert "intact: 0 entries" in empty.output
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    total = _count(AuditEntry)
+    assert total > 300  # one entry per admission, grant…
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert f"intact: {total} entries" in result.output
+
+
+def test_audit_verify_names_an_altered_entry(runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    ids = _journal_ids()
+    target = ids[len(ids) // 2]
+    table = AuditEntry.__table__.name
+    db.session.execute(sa.text(f'UPDATE "{table}" SET summary = :s WHERE id = :id'),
+                       {"s": '{"after":{"forged":true}}', "id": target})
+    db.session.commit()
+
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1, result.output
+    assert f"broken at entry {target} " in result.output
+    assert "does not match its content" in result.output
+    assert f"{ids.index(target)} entries before it are intact" in result.output
+
+
+def test_audit_verify_notices_a_deleted_entry(runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    ids = _journal_ids()
+    gone = ids[len(ids) // 2]
+    following = ids[ids.index(gone) + 1]
+    table = AuditEntry.__table__.name
+    db.session.execute(sa.text(f'DELETE FROM "{table}" WHERE id = :id'), {"id": gone})
+    db.session.commit()
+
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1, result.output
+    assert f"broken at entry {following} " in result.output
+    assert "does not follow the entry before" in result.output
+
+
+def test_audit_verify_notices_a_deleted_first_entry(runner):
+    """Removing the first entry breaks the chain at the new first entry (it must follow the
+    genesis hash)."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    ids = _journal_ids()
+    table = AuditEntry.__table__.name
+    db.session.execute(sa.text(f'DELETE FROM "{table}" WHERE id = :id'), {"id": ids[0]})
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1, result.output
+    assert f"broken at entry {ids[1]} " in result.output

@@ -1,0 +1,113 @@
+"""Every route has a permission check, and a test that each kind of person gets what they should.
+
+`MATRIX` lists each endpoint with the status expected for: anonymous, a member of the
+cooperative, a member of another cooperative, a board member, the secretariat (admin).
+and a platform admin (no role of their own in it). A route missing from MATRIX (or from PUBLIC) fails `test_every_route_is_in_the_matrix`.
+"""
+import pytest
+
+from governance.extensions import db
+from governance.models import AuditEntry
+
+WHO = ("anonymous", "member", "outsider", "board", "admin", "platform")
+LOGIN = 302  # anonymous visitors are sent to the login page
+ADMIN_ONLY = (LOGIN, 403, 403, 403, 200, 200)
+BOARD_AND_ADMIN = (LOGIN, 403, 403, 200, 200, 200)
+IN_COOP = (LOGIN, 200, 403, 200, 200, 200)
+ANY_ACCOUNT = (LOGIN, 200, 200, 200, 200, 200)
+EVERYONE = (200, 200, 200, 200, 200, 200)
+ADMIN_POST = (LOGIN, 403, 403, 403, 302, 302)
+PLATFORM_ONLY = (LOGIN, 403, 403, 403, 403, 200)
+
+# endpoint: (method, url, expected statuses in WHO order, form data)
+MATRIX = {
+    "gov.home": ("GET", "/", EVERYONE, None),
+    "gov.cooperatives": ("GET", "/cooperatives", ANY_ACCOUNT, None),
+    "gov.coop": ("GET", "/c/smart", IN_COOP, None),
+    "gov.statutes": ("GET", "/c/smart/statutes", ADMIN_ONLY, None),
+    "gov.colleges": ("GET", "/c/smart/colleges", ADMIN_ONLY, None),
+    "gov.members": ("GET", "/c/smart/members", IN_COOP, None),
+    "gov.member": ("GET", "/c/smart/members/2", IN_COOP, None),
+    "gov.member_new": ("GET", "/c/smart/members/new", ADMIN_ONLY, None),
+    "gov.member_status": ("POST", "/c/smart/members/2/status", ADMIN_POST,
+                          {"status": "resigned", "on": "2024-01-01"}),
+    "gov.member_college": ("POST", "/c/smart/members/2/college", ADMIN_POST,
+                           {"college": "b", "on": "2024-01-01"}),
+    "gov.audit": ("GET", "/audit", ADMIN_ONLY, None),
+    "gov.register_import": ("GET", "/c/smart/members/import", ADMIN_ONLY, None),
+    "gov.register_export": ("GET", "/c/smart/members.csv", BOARD_AND_ADMIN, None),
+    "gov.register_import_confirm": ("POST", "/c/smart/members/import/confirm",
+                                    (LOGIN, 403, 403, 403, 400, 400), {"token": "x"}),
+    "auth.account": ("GET", "/account", ANY_ACCOUNT, None),
+    "gov.roles": ("GET", "/c/smart/roles", ADMIN_ONLY, None),
+    "auth.invite": ("GET", "/c/smart/invite", ADMIN_ONLY, None),
+    "auth.change_password": ("POST", "/account/password", (LOGIN, 400, 400, 400, 400, 400), {}),
+    "gov.coop_new": ("GET", "/cooperatives/new", PLATFORM_ONLY, None),
+}
+# Reachable by anyone by design (log in, language, password reset, invitation links, assets).
+PUBLIC = {"static", "auth.login", "auth.logout", "auth.language", "auth.accept",
+          "auth.reset_request", "auth.reset"}
+
+
+@pytest.fixture
+def people(make_coop, make_person, make_member):
+    smart = make_coop("smart", colleges=[("a", "A", "2/5"), ("b", "B", "3/10"),
+                                         ("c", "C", "3/10")])
+    other = make_coop("other")
+    member = make_person("member@example.org")
+    make_member(smart, person=member, college="a")
+    make_member(smart, email="someone@example.org", college="a")
+    outsider = make_person("outsider@example.org")
+    make_member(other, person=outsider)
+    board = make_person("board@example.org", roles={smart: "board"})
+    admin = make_person("admin@example.org", roles={smart: "admin"})
+    platform = make_person("platform@example.org", platform_admin=True)
+    return {"anonymous": None, "member": member, "outsider": outsider, "board": board,
+            "admin": admin, "platform": platform}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(MATRIX) - PUBLIC == set()
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+@pytest.mark.parametrize("who", WHO)
+def test_route_permissions(client, people, login, endpoint, who):
+    method, url, expected, data = MATRIX[endpoint]
+    if people[who] is not None:
+        login(people[who])
+    before = db.session.query(AuditEntry).count()
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == expected[WHO.index(who)], response.data[:300]
+    if response.status_code in (302, 403) and method == "POST" and who not in ("admin",
+                                                                               "platform"):
+        assert db.session.query(AuditEntry).count() == before  # refused writes change nothing
+
+
+def test_members_never_see_other_members_contacts(client, people, login):
+    login(people["member"])
+    assert b"someone@example.org" not in client.get("/c/smart/members").data
+    assert b"someone@example.org" not in client.get("/c/smart/members/2").data
+    assert b"member@example.org" in client.get("/c/smart/members/1").data  # their own
+    client.post("/logout")
+    login(people["board"])
+    assert b"someone@example.org" in client.get("/c/smart/members").data
+
+
+def test_hidden_register_leaves_members_their_own_page(client, people, login):
+    from governance.models import Cooperative
+    coop = db.session.query(Cooperative).filter_by(slug="smart").one()
+    coop.register_visibility = "hidden"
+    db.session.commit()
+    login(people["member"])
+    assert client.get("/c/smart/members").status_code == 403
+    assert client.get("/c/smart/members/2").status_code == 403
+    assert client.get("/c/smart/members/1").status_code == 200
+    assert client.get("/c/smart").status_code == 200  # the summary stays visible
+
+
+def test_unknown_cooperative_is_404(client, people, login):
+    login(people["admin"])
+    assert client.get("/c/nope/members").status_code == 404
+    assert client.get("/c/smart/members/999").status_code == 404

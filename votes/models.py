@@ -1,0 +1,144 @@
+"""Tables of the votes package.
+
+Who voted (the roll and its emargement) and what was voted (the ballot box) live in separate
+tables with no shared key: ballots have random ids, no timestamps and no voter column.
+"""
+from __future__ import annotations
+
+import enum
+import json
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from governance.extensions import db
+from governance.models import Cooperative, enum_type, utcnow
+
+
+class Method(enum.StrEnum):
+    RESOLUTION = "resolution"
+    CHOICE = "choice"
+    APPROVAL = "approval"
+    MAJORITY_JUDGMENT = "majority_judgment"
+
+
+class State(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Eligibility(enum.StrEnum):
+    ALL = "all"  # every admitted sociétaire
+    COLLEGES = "colleges"  # the admitted sociétaires of some colleges
+    BOARD = "board"  # the board members
+
+
+class Vote(db.Model):
+    """A vote of a cooperative; its rule is copied from the statutes and frozen at opening."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(64), unique=True)  # `vote.id` in the box
+    cooperative_id: Mapped[int] = mapped_column(sa.ForeignKey("cooperative.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    method: Mapped[Method] = mapped_column(enum_type(Method))
+    secret: Mapped[bool] = mapped_column(default=True)
+    options_json: Mapped[str] = mapped_column(sa.Text)  # [{"id", "label"}]
+    grades_json: Mapped[str] = mapped_column(sa.Text, default="[]")  # majority judgment
+    seats: Mapped[int] = mapped_column(default=1)  # approval
+    weighting: Mapped[str] = mapped_column(sa.String(16))
+    counting: Mapped[str] = mapped_column(sa.String(16))
+    threshold: Mapped[str] = mapped_column(sa.String(16))
+    strict: Mapped[bool]
+    quorum: Mapped[Optional[str]] = mapped_column(sa.String(16))
+    empty_college: Mapped[str] = mapped_column(sa.String(16), default="redistribute")
+    eligibility: Mapped[Eligibility] = mapped_column(enum_type(Eligibility), default=Eligibility.ALL)
+    eligible_colleges_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    opens_at: Mapped[Optional[datetime]]  # planned (UTC)
+    closes_at: Mapped[Optional[datetime]]  # planned (UTC); passing it closes the vote
+    state: Mapped[State] = mapped_column(enum_type(State), default=State.DRAFT)
+    opened_at: Mapped[Optional[datetime]]
+    closed_at: Mapped[Optional[datetime]]
+    box_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # sealed coopgov-ballot-box/1
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cooperative: Mapped[Cooperative] = relationship()
+
+    @property
+    def options(self) -> list[dict]:
+        return json.loads(self.options_json)
+
+    @property
+    def grades(self) -> list[str]:
+        return json.loads(self.grades_json)
+
+    @property
+    def eligible_colleges(self) -> list[str]:
+        return json.loads(self.eligible_colleges_json)
+
+    @property
+    def box(self) -> dict | None:
+        return json.loads(self.box_json) if self.box_json else None
+
+    @property
+    def result(self) -> dict | None:
+        box = self.box
+        return box["result"] if box else None
+
+
+class RollEntry(db.Model):
+    """One voter on the roll frozen at opening, with their college and weight at that time.
+
+    `participating`/`voted` are the emargement: they say that a ballot was cast, never which.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("vote_id", "person_id"),
+                      sa.Index("ix_roll_entry_vote_college", "vote_id", "college"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"))
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    membership_number: Mapped[Optional[int]]
+    college: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    weight: Mapped[str] = mapped_column(sa.String(32), default="1")
+    voter_ref: Mapped[str] = mapped_column(sa.String(32), unique=True)  # opaque id in the box
+    participating: Mapped[bool] = mapped_column(default=False)
+    voted: Mapped[bool] = mapped_column(default=False)
+    # Open ballots only: the voter's tracker, so that allowed people see who voted what.
+    open_tracker: Mapped[Optional[str]] = mapped_column(sa.String(32))
+
+
+class Emargement(db.Model):
+    """The signature on the roll: at most one per roll entry (the unique constraint refuses a
+    second ballot, including a concurrent one). No time, no link to the ballot."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roll_entry_id: Mapped[int] = mapped_column(sa.ForeignKey("roll_entry.id"), unique=True)
+    channel: Mapped[str] = mapped_column(sa.String(16), default="online")
+
+
+class Ballot(db.Model):
+    """A ballot in the box: random id, tracker, college, weight and choice; nothing else."""
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)  # random, not ordered
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"), index=True)
+    tracker: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    college: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    weight: Mapped[str] = mapped_column(sa.String(32))
+    choice_json: Mapped[str] = mapped_column(sa.Text)
+    hash: Mapped[str] = mapped_column(sa.String(64))
+
+    @property
+    def choice(self):
+        return json.loads(self.choice_json)
+
+
+class Batch(db.Model):
+    """Ballots counted by hand (show of hands, paper forms): summed weights per option."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"), index=True)
+    college: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    counts_json: Mapped[str] = mapped_column(sa.Text)  # {"for": "12", ...}

@@ -1,0 +1,295 @@
+"""Every write of the votes package: create, open (freeze the roll), cast, close (seal)."""
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from fractions import Fraction
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from governance import rules as grules
+from governance.extensions import db
+from governance.models import (CoopRole, Cooperative, Membership, Person, Role, Status, utcnow)
+from governance.permissions import can_admin
+from governance.services import DomainError, Forbidden, service
+from governance.services.journal import record
+
+from . import ballotbox, rules
+from .models import Ballot, Batch, Eligibility, Emargement, RollEntry, State, Vote
+
+_TRACKER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+RESOLUTION_LABELS = {"for": "Pour", "against": "Contre", "abstain": "Abstention"}
+DEFAULT_GRADES = ["Très bien", "Bien", "Assez bien", "Passable", "Insuffisant", "À rejeter"]
+
+
+@dataclass
+class VoteDraft:
+    """What an admin enters to create a vote; the rule defaults from the statutes."""
+
+    title: str
+    body: str = ""
+    method: str = "resolution"
+    secret: bool = True
+    kind: str = "ordinary"  # which statutes' settings to copy: ordinary | extraordinary
+    options: list[str] = field(default_factory=list)  # labels, for choice/approval/MJ
+    grades: list[str] = field(default_factory=list)
+    seats: int = 1
+    counting: str | None = None
+    threshold: str | None = None
+    strict: bool | None = None
+    quorum: str | None = None  # "" for none; None = from the statutes
+    empty_college: str = "redistribute"
+    eligibility: str = "all"
+    eligible_colleges: list[str] = field(default_factory=list)
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+
+
+def tracker() -> str:
+    """A tracking code such as `K7QM-2XDP-9RTW` (60 random bits)."""
+    raw = "".join(secrets.choice(_TRACKER_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _require_admin(actor, coop) -> None:
+    if actor is not None and not can_admin(actor, coop):
+        raise Forbidden()
+
+
+def _share(text, code: str) -> str | None:
+    try:
+        value = grules.parse_share(text)
+    except grules.RuleError as err:
+        raise DomainError(err.code, err.params) from None
+    return None if value is None else grules.fraction_str(value)
+
+
+def _options(draft: VoteDraft) -> list[dict]:
+    if draft.method == "resolution":
+        return [{"id": k, "label": v} for k, v in RESOLUTION_LABELS.items()]
+    labels = [o.strip() for o in draft.options if o.strip()]
+    if len(labels) < 2:
+        raise DomainError("options_required", {})
+    if len(set(labels)) != len(labels):
+        raise DomainError("duplicate_option", {})
+    return [{"id": f"o{i}", "label": label} for i, label in enumerate(labels, 1)]
+
+
+@service
+def create_vote(actor: Person, coop: Cooperative, draft: VoteDraft) -> Vote:
+    """A draft vote; the rule comes from the statutes unless the admin sets it. Admin only."""
+    _require_admin(actor, coop)
+    kind = "extraordinary" if draft.kind == "extraordinary" else "ordinary"
+    if draft.opens_at and draft.closes_at and draft.closes_at <= draft.opens_at:
+        raise DomainError("closes_before_opens", {})
+    options = _options(draft)
+    grades = [g.strip() for g in (draft.grades or DEFAULT_GRADES) if g.strip()]
+    if draft.method == "approval" and not 1 <= draft.seats < len(options):
+        raise DomainError("bad_seats", {"options": len(options)})
+    if draft.eligibility == "colleges":
+        known = {c.code for c in coop.colleges}
+        if not draft.eligible_colleges or set(draft.eligible_colleges) - known:
+            raise DomainError("eligible_colleges_required", {})
+    vote = Vote(
+        public_id=f"{coop.slug}-{secrets.token_hex(6)}", cooperative_id=coop.id,
+        title=draft.title.strip(), body=draft.body, method=draft.method, secret=draft.secret,
+        options_json=json.dumps(options, ensure_ascii=False),
+        grades_json=json.dumps(grades if draft.method == "majority_judgment" else [],
+                               ensure_ascii=False),
+        seats=draft.seats if draft.method == "approval" else 1,
+        # A board vote counts one person, one vote; sociétaires vote as the statutes weigh them.
+        weighting="none" if draft.eligibility == "board" else str(coop.weighting),
+        counting=draft.counting or getattr(coop, f"{kind}_counting"),
+        threshold=_share(draft.threshold or getattr(coop, f"{kind}_majority"), "threshold"),
+        strict=getattr(coop, f"{kind}_majority_strict") if draft.strict is None else draft.strict,
+        quorum=_share(getattr(coop, f"{kind}_quorum_first") if draft.quorum is None
+                      else draft.quorum, "quorum"),
+        empty_college=draft.empty_college, eligibility=Eligibility(draft.eligibility),
+        eligible_colleges_json=json.dumps(draft.eligible_colleges),
+        opens_at=draft.opens_at, closes_at=draft.closes_at)
+    if vote.threshold is None:
+        raise DomainError("majority_required", {})
+    db.session.add(vote)
+    db.session.flush()
+    record(actor, "vote.create", "vote", vote.id, cooperative_id=coop.id,
+           after={"title": vote.title, "method": vote.method, "secret": vote.secret,
+                  "threshold": vote.threshold, "quorum": vote.quorum})
+    return vote
+
+
+def _eligible(vote: Vote) -> list[tuple[Person, Membership | None]]:
+    """Who is on the roll: admitted sociétaires (of some colleges), or the board."""
+    if vote.eligibility == Eligibility.BOARD:
+        people = db.session.scalars(sa.select(Person).join(
+            CoopRole, CoopRole.person_id == Person.id).where(
+            CoopRole.cooperative_id == vote.cooperative_id, CoopRole.role == Role.BOARD)).all()
+        members = {m.person_id: m for m in db.session.scalars(sa.select(Membership).where(
+            Membership.cooperative_id == vote.cooperative_id,
+            Membership.person_id.in_([p.id for p in people])))}
+        return [(p, members.get(p.id)) for p in people]
+    stmt = (sa.select(Membership).where(Membership.cooperative_id == vote.cooperative_id,
+                                        Membership.status == Status.ADMITTED)
+            .options(sa.orm.selectinload(Membership.person),
+                     sa.orm.selectinload(Membership.college)))
+    members = db.session.scalars(stmt).all()
+    if vote.eligibility == Eligibility.COLLEGES:
+        members = [m for m in members if m.college and m.college.code in vote.eligible_colleges]
+    return [(m.person, m) for m in members]
+
+
+@service
+def open_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
+              notify: bool = True) -> int:
+    """Open the vote and freeze its roll (RULES.md §2); email the voters. Admin only."""
+    _require_admin(actor, vote.cooperative)
+    if vote.state != State.DRAFT:
+        raise DomainError("vote_not_draft", {})
+    now = now or utcnow()
+    weighted = vote.weighting == "colleges"
+    entries = []
+    for person, membership in _eligible(vote):
+        college = membership.college.code if membership and membership.college else None
+        if weighted and college is None:
+            continue  # without a college a member has no weight in a weighted vote
+        entries.append({"vote_id": vote.id, "person_id": person.id, "weight": "1",
+                        "membership_number": membership.number if membership else None,
+                        "college": college if weighted else None,
+                        "voter_ref": secrets.token_hex(8)})
+    if not entries:
+        raise DomainError("empty_roll", {})
+    db.session.execute(sa.insert(RollEntry), entries)
+    vote.state, vote.opened_at = State.OPEN, now
+    db.session.flush()
+    record(actor, "vote.open", "vote", vote.id, cooperative_id=vote.cooperative_id,
+           after={"roll": len(entries)})
+    if notify:
+        _notify_voters(vote)
+    return len(entries)
+
+
+def _notify_voters(vote: Vote) -> None:
+    from governance.mail import send
+    people = db.session.scalars(sa.select(Person).join(
+        RollEntry, RollEntry.person_id == Person.id).where(
+        RollEntry.vote_id == vote.id, Person.email.is_not(None))).all()
+    link = url_for("votes.show", vote_id=vote.id, _external=True)
+    for person in people:
+        with force_locale(person.locale or vote.cooperative.default_locale):
+            send(person.email, _("Vote open: %(title)s", title=vote.title),
+                 _("A vote of %(coop)s is open: %(title)s.\n\nVote here: %(link)s",
+                   coop=vote.cooperative.name, title=vote.title, link=link))
+
+
+def poll_of(vote: Vote) -> rules.Poll:
+    """The plain-data poll of the counting rules (no roll or ballots)."""
+    rule = rules.Rule(weighting=vote.weighting, counting=vote.counting,
+                      threshold=Fraction(vote.threshold), strict=vote.strict,
+                      quorum=Fraction(vote.quorum) if vote.quorum else None,
+                      empty_college=vote.empty_college)
+    return rules.Poll(method=vote.method, rule=rule,
+                      options=tuple(o["id"] for o in vote.options),
+                      seats=vote.seats, grades=tuple(vote.grades))
+
+
+def is_open(vote: Vote, now: datetime | None = None) -> bool:
+    return vote.state == State.OPEN and (vote.closes_at is None or (now or utcnow()) < vote.closes_at)
+
+
+@dataclass
+class Receipt:
+    tracker: str
+    hash: str
+
+
+@service
+def cast(actor: Person, vote: Vote, choice, *, now: datetime | None = None) -> Receipt:
+    """Put the actor's ballot in the box; once only (the emargement's unique key decides)."""
+    if not is_open(vote, now):
+        raise DomainError("vote_not_open", {})
+    entry = db.session.scalar(sa.select(RollEntry).where(
+        RollEntry.vote_id == vote.id, RollEntry.person_id == actor.id))
+    if entry is None:
+        raise Forbidden()
+    if entry.voted:
+        raise DomainError("already_voted", {})
+    if (error := rules.ballot_error(poll_of(vote), choice)) is not None:
+        raise DomainError("bad_ballot", {"why": error})
+    try:
+        with db.session.begin_nested():
+            db.session.add(Emargement(roll_entry_id=entry.id))
+            db.session.flush()
+    except IntegrityError:
+        raise DomainError("already_voted", {}) from None
+    code = tracker()
+    content = {"tracker": code, "college": entry.college, "weight": entry.weight,
+               "choice": choice}
+    digest = ballotbox.ballot_hash(vote.public_id, content)
+    db.session.add(Ballot(id=secrets.token_hex(16), vote_id=vote.id, tracker=code,
+                          college=entry.college, weight=entry.weight,
+                          choice_json=json.dumps(choice, ensure_ascii=False), hash=digest))
+    entry.participating = entry.voted = True
+    if not vote.secret:
+        entry.open_tracker = code
+    db.session.flush()
+    record(actor, "vote.cast", "vote", vote.id, cooperative_id=vote.cooperative_id)
+    return Receipt(code, digest)
+
+
+@service
+def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None) -> dict:
+    """Seal the box and compute the result (admin, or the clock when `actor` is None)."""
+    _require_admin(actor, vote.cooperative)
+    if vote.state != State.OPEN:
+        raise DomainError("vote_not_open", {})
+    vote.state, vote.closed_at = State.CLOSED, now or utcnow()
+    box = sealed_box(vote)
+    vote.box_json = ballotbox.dumps(box)
+    record(actor, "vote.close", "vote", vote.id, cooperative_id=vote.cooperative_id,
+           after={"seal": box["seal"], "outcome": box["result"]["outcome"]})
+    return box["result"]
+
+
+def sealed_box(vote: Vote) -> dict:
+    """The `coopgov-ballot-box/1` document of the vote, built from the tables."""
+    coop = vote.cooperative
+    colleges = [{"id": c.code, "name": c.name, "weight": c.weight} for c in coop.colleges] \
+        if vote.weighting == "colleges" else []
+    roll = [{"voter": e.voter_ref, "college": e.college, "weight": e.weight,
+             "participating": e.participating, "voted": e.voted}
+            for e in db.session.scalars(sa.select(RollEntry).where(
+                RollEntry.vote_id == vote.id).order_by(RollEntry.voter_ref))]
+    ballots = [{"tracker": b.tracker, "college": b.college, "weight": b.weight,
+                "choice": b.choice}
+               for b in db.session.scalars(sa.select(Ballot).where(Ballot.vote_id == vote.id))]
+    batches = [{"college": b.college, "counts": json.loads(b.counts_json)}
+               for b in db.session.scalars(sa.select(Batch).where(Batch.vote_id == vote.id))]
+    meta = {"id": vote.public_id, "title": vote.title, "cooperative": coop.slug,
+            "method": str(vote.method),
+            "secret": vote.secret, "options": vote.options, "grades": vote.grades,
+            "seats": vote.seats,
+            "rule": {"weighting": vote.weighting, "counting": vote.counting,
+                     "threshold": vote.threshold, "strict": vote.strict, "quorum": vote.quorum,
+                     "empty_college": vote.empty_college},
+            "opened_at": _aware(vote.opened_at), "closed_at": _aware(vote.closed_at)}
+    return ballotbox.build(meta, colleges, roll, ballots, batches)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Stored times are naive UTC; the published box states the offset."""
+    return moment.replace(tzinfo=UTC) if moment else None
+
+
+def close_due(now: datetime | None = None) -> int:
+    """Close every open vote whose closing time has passed (run by the clock)."""
+    now = now or utcnow()
+    due = db.session.scalars(sa.select(Vote).where(
+        Vote.state == State.OPEN, Vote.closes_at.is_not(None), Vote.closes_at <= now)).all()
+    for vote in due:
+        close_vote(None, vote, now=vote.closes_at)
+    return len(due)
