@@ -17,8 +17,12 @@ translate_cli = AppGroup("translate", help="Translation catalogs (Babel).")
 @audit_cli.command("verify")
 def audit_verify():
     """Check the sha256 chain of the journal; exit 1 naming the first broken entry."""
-    from .services.journal import verify_chain
+    from .services.journal import head, verify_chain
     checked, broken, why = verify_chain()
+    if why == "tail":
+        click.echo(f"audit journal broken at its end: after {checked} intact entries it stops "
+                   f"before its recorded head ({head()}); entries were removed.", err=True)
+        sys.exit(1)
     if broken is not None:
         click.echo(f"audit journal broken at entry {broken.id} ({broken.action}, {broken.at}): "
                    f"{'its hash does not match its content' if why == 'hash' else 'it does not follow the entry before'}"

@@ -67,14 +67,16 @@ def state() -> str:
 
 def load() -> tuple[str, bool]:
     current = state()
-    if current == "demo":
-        return "Demo data already loaded: nothing changed.", True
     if current == "real":
         return ("Refused: this database holds data that is not demo data. The demo accounts "
                 "have a published password and must never reach real data."), False
-    _load()
+    if current == "demo":
+        done = "Demo data already loaded: nothing changed."
+    else:
+        _load()
+        done = "Demo data loaded."
     lines = [f"  {email:<22} {PASSWORD}   ({what})" for email, what in ACCOUNTS.items()]
-    return "Demo data loaded. Demo accounts:\n" + "\n".join(lines), True
+    return f"{done} Demo accounts:\n" + "\n".join(lines), True
 
 
 def _person(email, first, last, **kw) -> Person:

@@ -1,11 +1,12 @@
 """Translated messages for the rule and domain error codes (one place for every package)."""
 from __future__ import annotations
 
+from datetime import date
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
 
-from .formatting import share
+from .formatting import day, share
 
 MESSAGES = {
     "not_a_weight": _l("“%(value)s” is not a weight: write a percentage with at most two "
@@ -39,8 +40,19 @@ MESSAGES = {
 }
 
 
-def _shown(value):
-    return share(value) if isinstance(value, Fraction) else value
+STATUS_KEYS = ("current", "new")  # parameters holding a membership status
+
+
+def _shown(key: str, value):
+    """A parameter as the user reads it: shares in %, dates and statuses in their language."""
+    from .labels import GLOBALS
+    if isinstance(value, Fraction):
+        return share(value)
+    if isinstance(value, date):
+        return day(value)
+    if key in STATUS_KEYS:
+        return GLOBALS["status_label"](value)
+    return value
 
 
 def message(code: str, params: dict | None = None) -> str:
@@ -48,7 +60,7 @@ def message(code: str, params: dict | None = None) -> str:
     template = MESSAGES.get(code)
     if template is None:
         return code
-    return str(template) % {k: _shown(v) for k, v in (params or {}).items()}
+    return str(template) % {k: _shown(k, v) for k, v in (params or {}).items()}
 
 
 def register_messages(more: dict) -> None:

@@ -107,3 +107,17 @@ def test_audit_verify_notices_a_deleted_first_entry(runner):
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1, result.output
     assert f"broken at entry {ids[1]} " in result.output
+
+
+def test_audit_verify_sees_entries_removed_at_the_end(runner, make_coop, make_person):
+    coop = make_coop()
+    admin = make_person("a@example.org", roles={coop: "admin"})
+    from governance.services.cooperatives import update_statutes
+    for n in (6, 7, 8):
+        update_statutes(admin, coop, {"max_proxies": n})
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    last = db.session.scalar(sa.select(sa.func.max(AuditEntry.id)))
+    with db.engine.begin() as conn:
+        conn.execute(sa.delete(AuditEntry).where(AuditEntry.id == last))
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "removed" in result.output

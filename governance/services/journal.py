@@ -10,9 +10,10 @@ from fractions import Fraction
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import AuditEntry, Person, utcnow
+from ..models import AuditEntry, Person, SiteMeta, utcnow
 
 GENESIS = "0" * 64
+HEAD_KEY = "audit_head"
 _LOCK_KEY = 7_270_001  # PostgreSQL advisory lock serialising appends to the chain
 
 
@@ -62,7 +63,15 @@ def record(actor: Person | None, action: str, obj_type: str, obj_id=None, *,
     entry.hash = entry_hash(entry)
     db.session.add(entry)
     db.session.flush()
+    # The head of the chain, kept apart: removing the last entries no longer goes unseen.
+    db.session.merge(SiteMeta(key=HEAD_KEY, value=f"{entry.id}:{entry.hash}"))
     return entry
+
+
+def head() -> str | None:
+    """"<id>:<hash>" of the newest entry, as recorded when it was written."""
+    meta = db.session.get(SiteMeta, HEAD_KEY)
+    return meta.value if meta else None
 
 
 def diff(before: dict, after: dict) -> tuple[dict, dict]:
@@ -72,12 +81,19 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def verify_chain(batch: int = 5000) -> tuple[int, AuditEntry | None, str]:
-    """Walk the journal in order; return (entries checked, first broken entry, why)."""
+    """Walk the journal in order; return (entries checked, first broken entry, why).
+
+    `why` is "prev_hash" or "hash" for a broken entry, "tail" when the chain stops short of
+    its recorded head (entries removed at the end), "" when all holds.
+    """
     prev, checked, last_id = GENESIS, 0, 0
+    recorded = head()
     while True:
         rows = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.id > last_id)
                                   .order_by(AuditEntry.id).limit(batch)).all()
         if not rows:
+            if recorded is not None and recorded != f"{last_id}:{prev}":
+                return checked, None, "tail"
             return checked, None, ""
         for entry in rows:
             if entry.prev_hash != prev:
