@@ -51,6 +51,9 @@ COOPS = [
         "extraordinary_counting": "participants", "extraordinary_quorum_first": None,
         "extraordinary_quorum_second": None}, []),
 ]
+# Other packages add their demo data here (called after the governance data, same transaction).
+EXTRAS: list = []
+
 SIZES = {"smartfr": 300, "grandsensemble": 120, "alterna": 24, "la-nouvelle-aventure": 8}
 SMARTFR_MIX = [("entrepreneurs", "entrepreneur_employee", 70), ("permanents",
                "permanent_employee", 15), ("soutiens", "user", 15)]
@@ -160,4 +163,6 @@ def _load() -> None:
                       category=category, **extra)
             if roll > 0.95:
                 m.status, m.left_on, m.exit_reason = "resigned", date(2022, 6, 30), "Démission"
+    for extra in EXTRAS:
+        extra(coops, rng)
     db.session.add(SiteMeta(key="demo", value="1"))

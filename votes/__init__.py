@@ -7,6 +7,9 @@ bp = Blueprint("votes", __name__, cli_group="votes", template_folder="templates"
 
 
 def register_votes(app: Flask) -> None:
-    from . import cli, messages, models, views  # noqa: F401 - commands, codes, tables, routes
+    from governance import demo as governance_demo
 
+    from . import cli, demo, messages, models, views  # noqa: F401 - commands, codes, tables, routes
+    if demo.load not in governance_demo.EXTRAS:
+        governance_demo.EXTRAS.append(demo.load)
     app.register_blueprint(bp)
