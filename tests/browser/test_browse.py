@@ -9,8 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from governance.extensions import db
 from governance.models import Cooperative
 from governance.queries import register_page
 
@@ -22,7 +24,7 @@ ROWS = "#register-results tbody tr"
 
 def expected_register(**filters) -> tuple[list[str], int]:
     """The names on the register's first page and the total, straight from the query."""
-    coop = Cooperative.query.filter_by(slug="smartfr").one()
+    coop = db.session.scalar(sa.select(Cooperative).where(Cooperative.slug == "smartfr"))
     rows, total = register_page(coop, size=50, **filters)
     return [m.person.display_name for m in rows], total
 
