@@ -34,3 +34,10 @@ def verify_command(file: Path) -> None:
         click.echo(f"{file}: {len(problems)} problem(s) found", err=True)
         sys.exit(1)
     click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+@bp.cli.command("close-due")
+def close_due_command() -> None:
+    """Close every open vote whose closing time has passed (run it from cron every minute)."""
+    from .services import close_due
+    click.echo(f"{close_due()} vote(s) closed.")

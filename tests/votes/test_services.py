@@ -159,3 +159,12 @@ def test_choice_approval_and_majority_judgment(smart):
     with pytest.raises(DomainError, match="bad_seats"):
         svc.create_vote(admin, coop, svc.VoteDraft(title="x", method="approval",
                                                    options=["A", "B"], seats=2))
+
+
+def test_close_due_command(runner, smart):
+    coop, admin, voters = smart
+    vote = opened(coop, admin, closes_at=datetime(2000, 1, 1))
+    result = runner.invoke(args=["votes", "close-due"])
+    assert result.exit_code == 0 and "1 vote(s) closed." in result.output
+    db.session.expire_all()
+    assert vote.state == State.CLOSED
