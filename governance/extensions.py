@@ -1,4 +1,6 @@
 """Extension singletons, bound to the application in `app.create_app`."""
+import sqlite3
+
 import sqlalchemy as sa
 from flask_babel import Babel
 from flask_htmx import HTMX
@@ -31,3 +33,10 @@ csrf = CSRFProtect()
 babel = Babel()
 htmx = HTMX()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_secure_delete(dbapi_connection, _record) -> None:
+    """SQLite overwrites deleted rows with zeros (the ballots rewritten at close leave no trace)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA secure_delete = ON")

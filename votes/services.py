@@ -248,11 +248,44 @@ def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None)
     if vote.state != State.OPEN:
         raise DomainError("vote_not_open", {})
     vote.state, vote.closed_at = State.CLOSED, now or utcnow()
+    _rewrite_ballots(vote)
     box = sealed_box(vote)
     vote.box_json = ballotbox.dumps(box)
     record(actor, "vote.close", "vote", vote.id, cooperative_id=vote.cooperative_id,
            after={"seal": box["seal"], "outcome": box["result"]["outcome"]})
     return box["result"]
+
+
+def _rewrite_ballots(vote: Vote) -> None:
+    """Re-insert the ballots in tracker order within the closing transaction.
+
+    A ballot is written in the same transaction as its emargement, so until now its row shared
+    their transaction id (PostgreSQL's xmin) and followed the casting order (physical order,
+    SQLite's rowid). After this, every ballot carries the closing transaction's id and sits in
+    tracker order: nothing in the rows follows who voted when.
+    """
+    table = Ballot.__table__
+    rows = [dict(r) for r in db.session.execute(
+        sa.select(table).where(table.c.vote_id == vote.id)).mappings()]
+    db.session.execute(sa.delete(table).where(table.c.vote_id == vote.id))
+    if rows:
+        db.session.execute(sa.insert(table), sorted(rows, key=lambda r: r["tracker"]))
+    db.session.expire_all()
+
+
+def purge_dead_rows() -> None:
+    """Reclaim the ballots' old row versions once the close is committed (PostgreSQL VACUUM;
+    SQLite's deleted rows are overwritten by secure_delete)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ballot"))
+
+
+def close(actor: Person | None, vote: Vote, *, now: datetime | None = None) -> dict:
+    """Close and seal the vote, then purge the ballots' old row versions."""
+    result = close_vote(actor, vote, now=now)
+    purge_dead_rows()
+    return result
 
 
 def sealed_box(vote: Vote) -> dict:
@@ -291,5 +324,5 @@ def close_due(now: datetime | None = None) -> int:
     due = db.session.scalars(sa.select(Vote).where(
         Vote.state == State.OPEN, Vote.closes_at.is_not(None), Vote.closes_at <= now)).all()
     for vote in due:
-        close_vote(None, vote, now=vote.closes_at)
+        close(None, vote, now=vote.closes_at)
     return len(due)

@@ -168,3 +168,25 @@ def test_close_due_command(runner, smart):
     assert result.exit_code == 0 and "1 vote(s) closed." in result.output
     db.session.expire_all()
     assert vote.state == State.CLOSED
+
+
+def test_closing_rewrites_ballots_apart_from_the_emargement(smart):
+    """Rows written with their emargement shared its transaction id and its order; the close
+    rewrites every ballot in tracker order, in the closing transaction."""
+    from tests.conftest import is_postgres
+    coop, admin, voters = smart
+    vote = opened(coop, admin)
+    for person in voters:
+        svc.cast(person, vote, "for", now=NOW)
+    svc.close(admin, vote, now=NOW)
+    if is_postgres():
+        xmins = db.session.execute(sa.text("SELECT DISTINCT xmin::text FROM ballot")).scalars()
+        emargements = db.session.execute(sa.text("SELECT xmin::text FROM emargement")).scalars()
+        xmins, emargements = set(xmins), set(emargements)
+        assert len(xmins) == 1 and not xmins & emargements
+        order = "SELECT tracker FROM ballot ORDER BY ctid"
+    else:
+        order = "SELECT tracker FROM ballot ORDER BY rowid"
+    stored = list(db.session.execute(sa.text(order)).scalars())
+    assert stored == sorted(stored) and len(stored) == len(voters)
+    assert ballotbox.verify(vote.box_json)[0] == []
