@@ -70,6 +70,11 @@ def create_app(config: dict | None = None) -> Flask:
     from votes import register_votes
     register_votes(app)
 
+    @app.get("/healthz")
+    def healthz():
+        """Liveness probe (and the benchmarks' bare endpoint): no session, no database."""
+        return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         code = err.code or 500

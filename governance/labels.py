@@ -20,7 +20,11 @@ def fraction(value) -> str:
     return fraction_str(Fraction(value))
 
 
+# Links that other packages add to a cooperative's page: (endpoint, lazy label).
+COOP_LINKS: list[tuple[str, object]] = []
+
 GLOBALS = {
+    "coop_links": COOP_LINKS,
     "legal_form_label": _labeller(LEGAL_FORMS),
     "counting_label": _labeller(COUNTINGS),
     "category_label": _labeller(CATEGORIES),

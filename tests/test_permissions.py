@@ -43,9 +43,24 @@ MATRIX = {
     "auth.invite": ("GET", "/c/smart/invite", ADMIN_ONLY, None),
     "auth.change_password": ("POST", "/account/password", (LOGIN, 400, 400, 400, 400, 400), {}),
     "gov.coop_new": ("GET", "/cooperatives/new", PLATFORM_ONLY, None),
+    # votes: the people fixture has no vote, so the routes with a vote id only check login and
+    # 404; tests/votes/test_views.py::test_votes_route_permissions runs them on real votes.
+    "votes.index": ("GET", "/c/smart/votes", IN_COOP, None),
+    "votes.new": ("GET", "/c/smart/votes/new", ADMIN_ONLY, None),
+    "votes.show": ("GET", "/votes/1", (LOGIN, 404, 404, 404, 404, 404), None),
+    "votes.turnout": ("GET", "/votes/1/turnout", (LOGIN, 404, 404, 404, 404, 404), None),
+    "votes.cast": ("POST", "/votes/1/cast", (LOGIN, 404, 404, 404, 404, 404), {"choice": "for"}),
+    "votes.open_vote": ("POST", "/votes/1/open", (LOGIN, 404, 404, 404, 404, 404), None),
+    "votes.close_vote": ("POST", "/votes/1/close", (LOGIN, 404, 404, 404, 404, 404), None),
+    "votes.open_ballots": ("GET", "/votes/1/open-ballots", (LOGIN, 404, 404, 404, 404, 404),
+                           None),
+    "votes.results_csv": ("GET", "/votes/1/results.csv", (LOGIN, 404, 404, 404, 404, 404), None),
+    "votes.ballot_box": ("GET", "/votes/1/ballot-box.json", (LOGIN, 404, 404, 404, 404, 404),
+                         None),
+    "votes.tracker": ("GET", "/votes/1/tracker", (LOGIN, 404, 404, 404, 404, 404), None),
 }
 # Reachable by anyone by design (log in, language, password reset, invitation links, assets).
-PUBLIC = {"static", "auth.login", "auth.logout", "auth.language", "auth.accept",
+PUBLIC = {"static", "healthz", "auth.login", "auth.logout", "auth.language", "auth.accept",
           "auth.reset_request", "auth.reset"}
 
 

@@ -8,8 +8,11 @@ bp = Blueprint("votes", __name__, cli_group="votes", template_folder="templates"
 
 def register_votes(app: Flask) -> None:
     from governance import demo as governance_demo
+    from governance import labels
 
     from . import cli, demo, messages, models, views  # noqa: F401 - commands, codes, tables, routes
     if demo.load not in governance_demo.EXTRAS:
         governance_demo.EXTRAS.append(demo.load)
+    if ("votes.index", messages.VOTES) not in labels.COOP_LINKS:
+        labels.COOP_LINKS.append(("votes.index", messages.VOTES))
     app.register_blueprint(bp)

@@ -3,6 +3,8 @@ from flask_babel import lazy_gettext as _l
 
 from governance.messages import register_messages
 
+VOTES = _l("Votes")
+
 register_messages({
     "options_required": _l("Give at least two options, one per line."),
     "duplicate_option": _l("Two options have the same label."),
@@ -10,7 +12,7 @@ register_messages({
     "eligible_colleges_required": _l("Choose the colleges whose members may vote."),
     "closes_before_opens": _l("The vote must close after it opens."),
     "vote_not_draft": _l("This vote has already been opened."),
-    "empty_roll": _l("Nobody is eligible to this vote: the roll would be empty."),
+    "empty_roll": _l("Nobody is eligible for this vote: the roll would be empty."),
     "vote_not_open": _l("This vote is not open."),
     "already_voted": _l("A ballot has already been cast for you in this vote."),
     "bad_ballot": _l("This ballot is not valid: %(why)s."),

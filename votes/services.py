@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from fractions import Fraction
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -174,16 +174,20 @@ def open_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
 
 
 def _notify_voters(vote: Vote) -> None:
-    from governance.mail import send
+    from governance.mail import MailError, send
     people = db.session.scalars(sa.select(Person).join(
         RollEntry, RollEntry.person_id == Person.id).where(
         RollEntry.vote_id == vote.id, Person.email.is_not(None))).all()
     link = url_for("votes.show", vote_id=vote.id, _external=True)
     for person in people:
         with force_locale(person.locale or vote.cooperative.default_locale):
-            send(person.email, _("Vote open: %(title)s", title=vote.title),
-                 _("A vote of %(coop)s is open: %(title)s.\n\nVote here: %(link)s",
-                   coop=vote.cooperative.name, title=vote.title, link=link))
+            try:
+                send(person.email, _("Vote open: %(title)s", title=vote.title),
+                     _("A vote of %(coop)s is open: %(title)s.\n\nVote here: %(link)s",
+                       coop=vote.cooperative.name, title=vote.title, link=link))
+            except MailError:  # a mail server failing must not undo the opening
+                current_app.logger.warning("vote %s: could not notify person %s", vote.id,
+                                           person.id)
 
 
 def poll_of(vote: Vote) -> rules.Poll:
@@ -245,9 +249,15 @@ def cast(actor: Person, vote: Vote, choice, *, now: datetime | None = None) -> R
 def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None) -> dict:
     """Seal the box and compute the result (admin, or the clock when `actor` is None)."""
     _require_admin(actor, vote.cooperative)
-    if vote.state != State.OPEN:
+    closed_at = now or utcnow()
+    # Conditional update: of two simultaneous closes, the second finds the vote closed.
+    changed = db.session.execute(
+        sa.update(Vote).where(Vote.id == vote.id, Vote.state == State.OPEN)
+        .values(state=State.CLOSED, closed_at=closed_at)
+        .execution_options(synchronize_session=False)).rowcount
+    if not changed:
         raise DomainError("vote_not_open", {})
-    vote.state, vote.closed_at = State.CLOSED, now or utcnow()
+    vote.state, vote.closed_at = State.CLOSED, closed_at
     _rewrite_ballots(vote)
     box = sealed_box(vote)
     vote.box_json = ballotbox.dumps(box)
@@ -323,6 +333,11 @@ def close_due(now: datetime | None = None) -> int:
     now = now or utcnow()
     due = db.session.scalars(sa.select(Vote).where(
         Vote.state == State.OPEN, Vote.closes_at.is_not(None), Vote.closes_at <= now)).all()
+    closed = 0
     for vote in due:
-        close(None, vote, now=vote.closes_at)
-    return len(due)
+        try:
+            close(None, vote, now=vote.closes_at)
+            closed += 1
+        except DomainError:  # closed meanwhile by another request
+            pass
+    return closed

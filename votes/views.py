@@ -1,2 +1,355 @@
-"""Routes of the votes package (the web pages come next)."""
-from . import bp  # noqa: F401
+"""Routes of the votes package: list, create, open, vote, live turnout, close, results, box.
+
+Thin views: parse → call a service or a query → render. Who may see a vote: anyone with a role
+in its cooperative (or on its roll); only voters on the roll cast (the service decides); only
+the secretariat creates, opens and closes.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC
+from decimal import Decimal
+from fractions import Fraction
+
+from babel.dates import format_datetime
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from governance.extensions import db, htmx
+from governance.formatting import number, share
+from governance.mail import MailError, send
+from governance.permissions import can_admin, can_see, can_see_contacts
+from governance.register_csv import guard
+from governance.views import load_coop, run
+
+from . import bp, charts, queries
+from . import services as svc
+from .forms import TIMEZONE, BallotMissing, VoteForm, read_ballot
+from .models import State, Vote
+
+RECOUNT_COMMAND = "flask --app app votes verify FILE.json"
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and permissions.
+
+def _sees(vote: Vote) -> bool:
+    """Anyone with a role in the cooperative, and every voter on the roll (who may have left)."""
+    return can_see(current_user, vote.cooperative) or \
+        queries.roll_entry(vote, current_user) is not None
+
+
+def load_vote(vote_id: int, allowed=None) -> Vote:
+    """The vote named in the URL, or 404; 403 unless `allowed(current_user, coop)` (default:
+    whoever sees the vote)."""
+    vote = db.session.get(Vote, vote_id)
+    if vote is None:
+        abort(404)
+    g.coop = vote.cooperative  # for the language when nothing else chooses it
+    if not (allowed(current_user, vote.cooperative) if allowed else _sees(vote)):
+        abort(403)
+    return vote
+
+
+def _closed_or_404(vote: Vote) -> None:
+    if vote.state != State.CLOSED or vote.box_json is None:
+        abort(404)
+
+
+def _back(vote: Vote):
+    return redirect(url_for("votes.show", vote_id=vote.id))
+
+
+# ---------------------------------------------------------------------------------------------
+# Display helpers shared by the templates.
+
+@bp.app_template_filter("local_time")
+def local_time(value) -> str:
+    """A stored naive-UTC time as Paris wall-clock time, in the user's locale."""
+    if value is None:
+        return ""
+    when = format_datetime(value.replace(tzinfo=UTC), "medium", tzinfo=TIMEZONE,
+                           locale=get_locale())
+    return _("%(when)s (Paris time)", when=when)
+
+
+@bp.app_template_filter("weight")
+def weight(value) -> str:
+    """A summed weight: an integer as a number, else two decimals."""
+    if value is None:
+        return "—"
+    value = Fraction(value)
+    if value.denominator == 1:
+        return number(value.numerator)
+    return number((Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal("0.01")))
+
+
+def option_labels(vote: Vote) -> dict[str, str]:
+    """What the pages call each option: the resolution's answers are translated."""
+    if vote.method == "resolution":
+        return {"for": _("For"), "against": _("Against"), "abstain": _("Abstain")}
+    return {o["id"]: o["label"] for o in vote.options}
+
+
+def _turnout_context(vote: Vote) -> dict:
+    overall, colleges = queries.turnout(vote)
+    return dict(vote=vote, overall=overall, college_turnout=colleges,
+                polling=vote.state == State.OPEN)
+
+
+def _result_context(vote: Vote, labels: dict) -> dict:
+    result = queries.results(vote, labels)
+    if result is None:
+        return {"result": None}
+    if result.method == "majority_judgment":
+        chart = charts.profiles([(o.label, o.profile) for o in result.options], result.grades,
+                                title=_("Merit profile of each option (best grade on the "
+                                        "left); the dashed line is the median"))
+        return {"result": result, "chart": chart}
+    mark = dict(threshold=result.threshold,
+                threshold_label=_("threshold %(share)s", share=share(result.threshold)))
+    if result.method == "resolution":
+        rows = [(c.name or _("All voters"), c.share("for")) for c in result.colleges]
+        if result.weighted:
+            rows.append((_("Weighted result"), result.share_for))
+        chart = charts.bars(rows, title=_("Share of votes for, per college and weighted"), **mark)
+    else:
+        chart = charts.bars([(o.label, o.share) for o in result.options],
+                            title=_("Weighted share of each option"), **mark)
+    return {"result": result, "chart": chart}
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages.
+
+@bp.get("/c/<slug>/votes")
+@login_required
+def index(slug):
+    """The cooperative's votes; the secretariat also sees drafts and a "New vote" button."""
+    coop = load_coop(slug, can_see)
+    run(svc.close_due)
+    admin = can_admin(current_user, coop)
+    votes = [v for v in queries.votes_of(coop) if admin or v.state != State.DRAFT]
+    return render_template("votes/index.html", coop=coop, votes=votes, can_admin=admin)
+
+
+@bp.route("/c/<slug>/votes/new", methods=["GET", "POST"])
+@login_required
+def new(slug):
+    """Create a draft vote (secretariat)."""
+    coop = load_coop(slug, can_admin)
+    form = VoteForm(coop=coop)
+    if form.validate_on_submit():
+        vote = run(lambda: svc.create_vote(current_user, coop, form.draft()),
+                   _("The vote is created as a draft: check it, then open it."))
+        if vote is not None:
+            return _back(vote)
+    return render_template("votes/new.html", coop=coop, form=form,
+                           weighted=coop.weighting == "colleges")
+
+
+@bp.get("/votes/<int:vote_id>")
+@login_required
+def show(vote_id):
+    """The vote: its question and rule, the ballot or the voter's state, turnout, result."""
+    vote = load_vote(vote_id)
+    run(svc.close_due)  # a vote past its closing time closes on the first visit
+    coop = vote.cooperative
+    if vote.state == State.DRAFT and not can_admin(current_user, coop):
+        abort(404)  # drafts are the secretariat's work in progress
+    labels = option_labels(vote)
+    ctx = dict(vote=vote, coop=coop, labels=labels, entry=queries.roll_entry(vote, current_user),
+               can_admin=can_admin(current_user, coop),
+               can_see_ballots=can_see_contacts(current_user, coop),
+               accepting=svc.is_open(vote), recount=RECOUNT_COMMAND,
+               eligible_names=", ".join(c.name for c in coop.colleges
+                                        if c.code in vote.eligible_colleges))
+    if vote.state != State.DRAFT:
+        ctx |= _turnout_context(vote)
+    if vote.state == State.CLOSED:
+        ctx |= _result_context(vote, labels)
+    return render_template("votes/show.html", **ctx)
+
+
+@bp.get("/votes/<int:vote_id>/turnout")
+@login_required
+def turnout(vote_id):
+    """Live turnout (the htmx partial polled by the vote page): who took part, never what."""
+    vote = load_vote(vote_id)
+    if vote.state == State.DRAFT:
+        abort(404)
+    if vote.state == State.OPEN and not svc.is_open(vote):
+        run(svc.close_due)
+    if htmx and vote.state == State.CLOSED:
+        return htmx_refresh()  # the page reloads and shows the result
+    return render_template("votes/_turnout.html", **_turnout_context(vote))
+
+
+def htmx_refresh():
+    from flask_htmx import make_response as htmx_response
+    return htmx_response("", 204, refresh=True)
+
+
+@bp.post("/votes/<int:vote_id>/cast")
+@login_required
+def cast(vote_id):
+    """Put the voter's ballot in the box and show its receipt (tracker and hash), also mailed."""
+    vote = load_vote(vote_id)
+    if queries.roll_entry(vote, current_user) is None:
+        abort(403)  # only voters on the roll cast (the service checks it too)
+    try:
+        choice = read_ballot(vote, request.form)
+    except BallotMissing as err:
+        flash(str(err), "error")
+        return _back(vote)
+    receipt = run(lambda: svc.cast(current_user, vote, choice))
+    if receipt is None:
+        return _back(vote)
+    lookup = url_for("votes.tracker", vote_id=vote.id, code=receipt.tracker, _external=True)
+    mailed = _mail_receipt(vote, receipt, lookup)
+    response = make_response(render_template("votes/receipt.html", vote=vote, receipt=receipt,
+                                             lookup=lookup, mailed=mailed,
+                                             recount=RECOUNT_COMMAND))
+    response.headers["Cache-Control"] = "no-store"  # the tracker is for the voter only
+    return response
+
+
+def _mail_receipt(vote: Vote, receipt: svc.Receipt, lookup: str) -> bool:
+    """Email the receipt to the voter, in the language of the page they see."""
+    if not current_user.email:
+        return False
+    try:
+        send(current_user.email, _("Your ballot in “%(title)s”", title=vote.title),
+             _("Your ballot in the vote “%(title)s” of %(coop)s is in the ballot box.\n\n"
+               "Tracking code: %(tracker)s\nHash of your ballot: %(hash)s\n\n"
+               "Keep them. When the vote is closed, find your ballot in the published ballot "
+               "box here: %(link)s\n",
+               title=vote.title, coop=vote.cooperative.name, tracker=receipt.tracker,
+               hash=receipt.hash, link=lookup))
+    except MailError:
+        current_app.logger.warning("receipt of vote %s not mailed", vote.id)
+        return False
+    return True
+
+
+@bp.post("/votes/<int:vote_id>/open")
+@login_required
+def open_vote(vote_id):
+    """Open the vote: freeze its roll and notify the voters (secretariat)."""
+    vote = load_vote(vote_id, can_admin)
+    size = run(lambda: svc.open_vote(current_user, vote))
+    if size is not None:
+        flash(ngettext("The vote is open: %(num)s voter on the roll.",
+                       "The vote is open: %(num)s voters on the roll.", size), "success")
+    return _back(vote)
+
+
+@bp.post("/votes/<int:vote_id>/close")
+@login_required
+def close_vote(vote_id):
+    """Close the vote now: seal the box and count it (secretariat)."""
+    vote = load_vote(vote_id, can_admin)
+    run(lambda: svc.close(current_user, vote),
+        _("The vote is closed and its ballot box sealed."))
+    return _back(vote)
+
+
+@bp.get("/votes/<int:vote_id>/open-ballots")
+@login_required
+def open_ballots(vote_id):
+    """Who voted what in a closed open-ballot vote (secretariat and board); 404 when secret."""
+    vote = load_vote(vote_id, can_see_contacts)
+    if vote.secret:
+        abort(404)
+    _closed_or_404(vote)
+    return render_template("votes/open_ballots.html", vote=vote, labels=option_labels(vote),
+                           rows=queries.open_ballots(vote),
+                           colleges={c.code: c.name for c in vote.cooperative.colleges})
+
+
+@bp.get("/votes/<int:vote_id>/tracker")
+@login_required
+def tracker(vote_id):
+    """Find a tracking code in the published ballot box."""
+    vote = load_vote(vote_id)
+    if vote.state == State.DRAFT:
+        abort(404)
+    code = request.args.get("code", "")[:40]
+    ballot = queries.find_tracker(vote, code) if vote.state == State.CLOSED else None
+    return render_template("votes/tracker.html", vote=vote, code=code, ballot=ballot,
+                           labels=option_labels(vote),
+                           colleges={c.code: c.name for c in vote.cooperative.colleges})
+
+
+@bp.get("/votes/<int:vote_id>/ballot-box.json")
+@login_required
+def ballot_box(vote_id):
+    """The sealed ballot box (coopgov-ballot-box/1) of a closed vote, to recount."""
+    vote = load_vote(vote_id)
+    _closed_or_404(vote)
+    response = Response(vote.box_json, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{vote.public_id}.json"'
+    return response
+
+
+CSV_COLUMNS = ["college", "college_name", "college_weight", "option", "option_label", "votes",
+               "expressed", "share", "majority_grade", "rank", "winner", "outcome"]
+
+
+def _decimal(value: Fraction | None, places: int = 6) -> str:
+    if value is None:
+        return ""
+    if Fraction(value).denominator == 1:
+        return str(Fraction(value).numerator)
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(Decimal(1).scaleb(-places)))
+
+
+@bp.get("/votes/<int:vote_id>/results.csv")
+@login_required
+def results_csv(vote_id):
+    """The result per college and overall, one line per (college, option), `;`-separated."""
+    vote = load_vote(vote_id)
+    _closed_or_404(vote)
+    result = queries.results(vote, option_labels(vote))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for c in result.colleges:
+        for o in result.options:
+            writer.writerow([guard(c.id or ""), guard(c.name), _decimal(c.weight), o.id,
+                             guard(o.label),
+                             _decimal(c.counts.get(o.id, Fraction(0))) if result.method !=
+                             "majority_judgment" else "",
+                             _decimal(c.expressed), _decimal(c.share(o.id)) if result.method !=
+                             "majority_judgment" else "", guard(c.grades.get(o.id) or ""),
+                             "", "", ""])
+    for o in result.options:
+        votes = sum((c.counts.get(o.id, Fraction(0)) for c in result.colleges), Fraction(0))
+        share = result.share_for if result.method == "resolution" and o.id == "for" else \
+            None if result.method == "resolution" else o.share
+        winner = (o in result.winners) if result.method != "resolution" else ""
+        writer.writerow(["overall", "", "", o.id, guard(o.label),
+                         "" if result.method == "majority_judgment" else _decimal(votes),
+                         _decimal(sum((c.expressed for c in result.colleges), Fraction(0))),
+                         _decimal(share), guard(o.grade or ""), o.rank or "",
+                         "" if winner == "" else ("yes" if winner else "no"), result.outcome])
+    response = Response("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{vote.public_id}-results.csv"'
+    return response
