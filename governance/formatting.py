@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+from babel.units import format_unit
 from flask_babel import (format_currency, format_date, format_datetime, format_decimal,
                          format_percent, get_locale)
 
@@ -43,4 +44,14 @@ def moment(value) -> str:
     return format_datetime(value, "medium") if value else ""
 
 
-FILTERS = {"money": money, "number": number, "share": share, "day": day, "moment": moment}
+def filesize(size: int) -> str:
+    """A file's size in the locale's units: `340 kB`, `1,2 Mo`."""
+    for unit, scale in (("digital-megabyte", 1_000_000), ("digital-kilobyte", 1000)):
+        if size >= scale:
+            value = (Decimal(size) / scale).quantize(Decimal("0.1"))
+            return format_unit(value, unit, length="short", locale=get_locale())
+    return format_unit(size, "digital-byte", length="short", locale=get_locale())
+
+
+FILTERS = {"money": money, "number": number, "share": share, "day": day, "moment": moment,
+           "filesize": filesize}

@@ -9,6 +9,10 @@ from flask_babel import lazy_gettext as _l
 from .formatting import day, share
 
 MESSAGES = {
+    "document_type": _l("Attach a file of one of these types: %(types)s."),
+    "document_empty": _l("The file “%(name)s” is empty."),
+    "document_too_large": _l("The file “%(name)s” is larger than %(max)s MB."),
+    "document_content": _l("The content of “%(name)s” does not match its type."),
     "not_a_weight": _l("“%(value)s” is not a weight: write a percentage with at most two "
                        "decimals (33.33 %%) or a fraction (1/3)."),
     "zero_denominator": _l("“%(value)s” divides by zero."),

@@ -58,6 +58,10 @@ MATRIX = {
     "votes.ballot_box": ("GET", "/votes/1/ballot-box.json", (LOGIN, 404, 404, 404, 404, 404),
                          None),
     "votes.tracker": ("GET", "/votes/1/tracker", (LOGIN, 404, 404, 404, 404, 404), None),
+    "votes.document": ("GET", "/votes/1/documents/1", (LOGIN, 404, 404, 404, 404, 404), None),
+    "votes.document_add": ("POST", "/votes/1/documents", (LOGIN, 404, 404, 404, 404, 404), None),
+    "votes.document_remove": ("POST", "/votes/1/documents/1/remove",
+                              (LOGIN, 404, 404, 404, 404, 404), None),
 }
 # Reachable by anyone by design (log in, language, password reset, invitation links, assets).
 PUBLIC = {"static", "healthz", "auth.login", "auth.logout", "auth.language", "auth.accept",

@@ -10,7 +10,8 @@ def register_votes(app: Flask) -> None:
     from governance import demo as governance_demo
     from governance import labels
 
-    from . import cli, demo, messages, models, views  # noqa: F401 - commands, codes, tables, routes
+    from . import (cli, demo, document_views, messages, models,  # noqa: F401 - commands,
+                   views)  # codes, tables, routes
     if demo.load not in governance_demo.EXTRAS:
         governance_demo.EXTRAS.append(demo.load)
     if ("votes.index", messages.VOTES) not in labels.COOP_LINKS:

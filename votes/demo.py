@@ -18,6 +18,28 @@ PLAN_TURNOUT = {"entrepreneurs": (0.55, (80, 12, 8)), "permanents": (0.8, (70, 2
 PLAN_TEXT = ("L'assemblée générale extraordinaire, après avoir entendu le rapport du conseil "
              "d'administration, approuve le plan de continuation des activités de SmartFr "
              "présenté au tribunal, et donne tous pouvoirs au conseil pour sa mise en œuvre.")
+PLAN_NOTE = """# Plan de continuation des activités — note de synthèse
+
+Élaboré en septembre 2021 par la nouvelle direction de SmartFr, soumis à l'assemblée générale
+extraordinaire du 29 novembre 2021.
+
+## Redressement économique
+
+- amélioration des comptes d'exploitation 2021 ;
+- reconstitution des capitaux propres, selon une logique « 1+1 » : pour chaque euro apporté par
+  Smart Belgique, les coopératives, leurs sociétaires et partenaires mobilisent un euro ;
+- équilibre économique visé d'ici 2024.
+
+## Quatre mesures de redéveloppement
+
+1. concevoir Smart en France comme un ensemblier ;
+2. développer une offre de portage coopératif ;
+3. stabiliser un fonctionnement de CAE ;
+4. se maintenir dans le spectacle vivant et l'audiovisuel (module Gestion de contrats).
+
+Le suivi est assuré par une instance réunissant des administrateurs de SmartCoop, SmartFr,
+SmartBe et GrandsEnsemble.
+"""
 
 
 def load(coops: dict, rng) -> None:
@@ -28,9 +50,11 @@ def load(coops: dict, rng) -> None:
     plan = svc.create_vote(admin, smartfr, svc.VoteDraft(
         title="Plan de continuation des activités", body=PLAN_TEXT, kind="extraordinary",
         opens_at=opens, closes_at=opens + timedelta(hours=4)))
+    svc.add_document(admin, plan, "Plan de continuation - note de synthèse.md",
+                     PLAN_NOTE.encode())
     svc.open_vote(admin, plan, now=opens, notify=False)
     entries = db.session.scalars(sa.select(RollEntry).where(RollEntry.vote_id == plan.id)
-                                 .order_by(RollEntry.voter_ref)).all()
+                                 .order_by(RollEntry.person_id)).all()
     for entry in entries:
         turnout, weights = PLAN_TURNOUT[entry.college]
         if rng.random() < turnout:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -161,3 +162,9 @@ def read_ballot(vote, data) -> object:
     if not choice:
         raise BallotMissing(_("Grade at least one option."))
     return choice
+
+
+class DocumentForm(FlaskForm):
+    """Attach one document to a draft vote."""
+
+    file = FileField(_l("Document"), validators=[FileRequired(_l("Choose a file."))])

@@ -15,5 +15,7 @@ register_messages({
     "empty_roll": _l("Nobody is eligible for this vote: the roll would be empty."),
     "vote_not_open": _l("This vote is not open."),
     "already_voted": _l("A ballot has already been cast for you in this vote."),
-    "bad_ballot": _l("This ballot is not valid: %(why)s."),
+    "bad_ballot": _l("This ballot is not valid for this vote: choose again."),
+    "documents_frozen": _l("The documents of a vote are frozen when it opens."),
+    "too_many_documents": _l("A vote holds at most %(max)s documents."),
 })

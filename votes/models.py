@@ -66,6 +66,7 @@ class Vote(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cooperative: Mapped[Cooperative] = relationship()
+    documents: Mapped[list["VoteDocument"]] = relationship(order_by="VoteDocument.id")
 
     @property
     def options(self) -> list[dict]:
@@ -142,3 +143,17 @@ class Batch(db.Model):
     vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"), index=True)
     college: Mapped[Optional[str]] = mapped_column(sa.String(32))
     counts_json: Mapped[str] = mapped_column(sa.Text)  # {"for": "12", ...}
+
+
+class VoteDocument(db.Model):
+    """A document attached to a vote (the resolution's text, a report). Added while the vote is
+    a draft, frozen at opening: every voter reads the same bytes, whose hash is journaled."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    media_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

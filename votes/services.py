@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from governance import documents
 from governance import rules as grules
 from governance.extensions import db
 from governance.models import (CoopRole, Cooperative, Membership, Person, Role, Status, utcnow)
@@ -21,8 +22,9 @@ from governance.services import DomainError, Forbidden, service
 from governance.services.journal import record
 
 from . import ballotbox, rules
-from .models import Ballot, Batch, Eligibility, Emargement, RollEntry, State, Vote
+from .models import Ballot, Batch, Eligibility, Emargement, RollEntry, State, Vote, VoteDocument
 
+MAX_DOCUMENTS = 20
 _TRACKER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 RESOLUTION_LABELS = {"for": "Pour", "against": "Contre", "abstain": "Abstention"}
 DEFAULT_GRADES = ["Très bien", "Bien", "Assez bien", "Passable", "Insuffisant", "À rejeter"]
@@ -123,6 +125,41 @@ def create_vote(actor: Person, coop: Cooperative, draft: VoteDraft) -> Vote:
     return vote
 
 
+@service
+def add_document(actor: Person, vote: Vote, filename: str, data: bytes) -> VoteDocument:
+    """Attach a document to a draft vote (admin); its hash goes to the journal."""
+    _require_admin(actor, vote.cooperative)
+    if vote.state != State.DRAFT:
+        raise DomainError("documents_frozen", {})
+    if len(vote.documents) >= MAX_DOCUMENTS:
+        raise DomainError("too_many_documents", {"max": MAX_DOCUMENTS})
+    try:
+        upload = documents.check_upload(filename, data)
+    except grules.RuleError as err:
+        raise DomainError(err.code, err.params) from None
+    doc = VoteDocument(vote_id=vote.id, name=upload.name, media_type=upload.media_type,
+                       size=upload.size, sha256=upload.sha256, content=data)
+    db.session.add(doc)
+    db.session.flush()
+    record(actor, "vote.document_add", "vote", vote.id, cooperative_id=vote.cooperative_id,
+           after={"name": doc.name, "size": doc.size, "sha256": doc.sha256})
+    return doc
+
+
+@service
+def remove_document(actor: Person, doc: VoteDocument) -> None:
+    """Take a document off a draft vote (admin)."""
+    vote = db.session.get(Vote, doc.vote_id)
+    _require_admin(actor, vote.cooperative)
+    if vote.state != State.DRAFT:
+        raise DomainError("documents_frozen", {})
+    record(actor, "vote.document_remove", "vote", vote.id, cooperative_id=vote.cooperative_id,
+           before={"name": doc.name, "sha256": doc.sha256})
+    db.session.delete(doc)
+    db.session.flush()
+    db.session.expire(vote, ["documents"])
+
+
 def _eligible(vote: Vote) -> list[tuple[Person, Membership | None]]:
     """Who is on the roll: admitted sociétaires (of some colleges), or the board."""
     if vote.eligibility == Eligibility.BOARD:
@@ -167,7 +204,8 @@ def open_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
     vote.state, vote.opened_at = State.OPEN, now
     db.session.flush()
     record(actor, "vote.open", "vote", vote.id, cooperative_id=vote.cooperative_id,
-           after={"roll": len(entries)})
+           after={"roll": len(entries),
+                  "documents": [{"name": d.name, "sha256": d.sha256} for d in vote.documents]})
     if notify:
         _notify_voters(vote)
     return len(entries)
@@ -222,8 +260,8 @@ def cast(actor: Person, vote: Vote, choice, *, now: datetime | None = None) -> R
         raise Forbidden()
     if entry.voted:
         raise DomainError("already_voted", {})
-    if (error := rules.ballot_error(poll_of(vote), choice)) is not None:
-        raise DomainError("bad_ballot", {"why": error})
+    if rules.ballot_error(poll_of(vote), choice) is not None:
+        raise DomainError("bad_ballot", {})  # the detail could reveal the intended choice
     try:
         with db.session.begin_nested():
             db.session.add(Emargement(roll_entry_id=entry.id))

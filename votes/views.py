@@ -29,6 +29,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from governance import documents
 from governance.extensions import db, htmx
 from governance.formatting import number, share
 from governance.mail import MailError, send
@@ -177,6 +178,8 @@ def show(vote_id):
                can_admin=can_admin(current_user, coop),
                can_see_ballots=can_see_contacts(current_user, coop),
                accepting=svc.is_open(vote), recount=RECOUNT_COMMAND,
+               document_types=sorted(documents.TYPES),
+               document_max=documents.MAX_BYTES // (1024 * 1024),
                eligible_names=", ".join(c.name for c in coop.colleges
                                         if c.code in vote.eligible_colleges))
     if vote.state != State.DRAFT:

@@ -334,6 +334,11 @@ ROUTES = {  # endpoint: (method, url with {draft}/{open}/{closed}, expected, for
     "votes.results_csv": ("GET", "/votes/{closed}/results.csv", IN_COOP, None),
     "votes.ballot_box": ("GET", "/votes/{closed}/ballot-box.json", IN_COOP, None),
     "votes.tracker": ("GET", "/votes/{closed}/tracker?code=AAAA-BBBB-CCCC", IN_COOP, None),
+    "votes.document": ("GET", "/votes/{open}/documents/{open_doc}", IN_COOP, None),
+    "votes.document_add": ("POST", "/votes/{draft}/documents", ADMIN_POST,
+                           lambda: {"file": (io.BytesIO(b"%PDF-1.7"), "annexe.pdf")}),
+    "votes.document_remove": ("POST", "/votes/{draft}/documents/{draft_doc}/remove", ADMIN_POST,
+                              None),
 }
 
 
@@ -349,15 +354,19 @@ def test_votes_route_permissions(app, people, endpoint, who):  # noqa: F811
     coop = db.session.scalar(sa.select(Cooperative).where(Cooperative.slug == "smart"))
     admin = db.session.scalar(sa.select(Person).where(Person.email == "admin@example.org"))
     votes = {"draft": new_vote(coop, admin, open_now=False, quorum=""),
-             "open": new_vote(coop, admin, quorum=""),
+             "open": new_vote(coop, admin, open_now=False, quorum=""),
              "closed": new_vote(coop, admin, secret=False, quorum="")}
+    ids = {k: v.id for k, v in votes.items()} | {
+        f"{k}_doc": svc.add_document(admin, votes[k], "plan.pdf", b"%PDF-1.7").id
+        for k in ("draft", "open")}
+    svc.open_vote(admin, votes["open"], notify=False)
     svc.close_vote(admin, votes["closed"])
     method, url, expected, data = ROUTES[endpoint]
     client = app.test_client()
     if people[who] is not None:
         client.post("/login", data={"email": people[who].email, "password": PASSWORD})
-    response = client.open(url.format(**{k: v.id for k, v in votes.items()}), method=method,
-                           data=data)
+    response = client.open(url.format(**ids), method=method,
+                           data=data() if callable(data) else data)
     assert response.status_code == expected[WHO.index(who)], response.data[:300]
 
 

@@ -1,0 +1,70 @@
+"""Routes for the documents attached to a vote: download, attach and remove (drafts only)."""
+from __future__ import annotations
+
+import io
+
+from flask import abort, flash, redirect, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from governance.extensions import db
+from governance.permissions import can_admin
+from governance.views import run
+
+from . import bp
+from . import services as svc
+from .forms import DocumentForm
+from .models import State, VoteDocument
+from .views import load_vote
+
+
+def _document(vote, doc_id: int) -> VoteDocument:
+    doc = db.session.get(VoteDocument, doc_id)
+    if doc is None or doc.vote_id != vote.id:
+        abort(404)
+    return doc
+
+
+def _back(vote):
+    return redirect(url_for("votes.show", vote_id=vote.id) + "#documents")
+
+
+@bp.get("/votes/<int:vote_id>/documents/<int:doc_id>")
+@login_required
+def document(vote_id, doc_id):
+    """Download a document of the vote (whoever sees the vote; drafts: the secretariat)."""
+    vote = load_vote(vote_id)
+    if vote.state == State.DRAFT and not can_admin(current_user, vote.cooperative):
+        abort(404)
+    doc = _document(vote, doc_id)
+    response = send_file(io.BytesIO(doc.content), mimetype=doc.media_type, as_attachment=True,
+                         download_name=doc.name, etag=doc.sha256, max_age=0)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.post("/votes/<int:vote_id>/documents")
+@login_required
+def document_add(vote_id):
+    """Attach a document to a draft vote (secretariat)."""
+    vote = load_vote(vote_id, can_admin)
+    form = DocumentForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return _back(vote)
+    upload = form.file.data
+    run(lambda: svc.add_document(current_user, vote, upload.filename or "", upload.read()),
+        _("The document is attached."))
+    return _back(vote)
+
+
+@bp.post("/votes/<int:vote_id>/documents/<int:doc_id>/remove")
+@login_required
+def document_remove(vote_id, doc_id):
+    """Remove a document from a draft vote (secretariat)."""
+    vote = load_vote(vote_id, can_admin)
+    doc = _document(vote, doc_id)
+    run(lambda: svc.remove_document(current_user, doc), _("The document is removed."))
+    return _back(vote)
