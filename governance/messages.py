@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
 
-from .formatting import day, share
+from .formatting import day, money, share
 
 MESSAGES = {
     "document_type": _l("Attach a file of one of these types: %(types)s."),
@@ -41,6 +42,32 @@ MESSAGES = {
     "slug_taken": _l("The short name “%(slug)s” is already used by another cooperative."),
     "unknown_person": _l("Nobody with the email %(email)s has an account: invite them first."),
     "cannot_drop_own_admin": _l("You cannot withdraw your own secretariat role."),
+    # The share ledger.
+    "not_an_amount": _l("“%(value)s” is not an amount in euros and cents."),
+    "amount_positive": _l("The amount must be more than zero."),
+    "shares_positive": _l("The number of shares must be at least 1."),
+    "bad_movement": _l("This share movement is not valid."),
+    "shares_not_held": _l("%(member)s does not hold that many shares (shares waiting for "
+                          "reimbursement are reserved)."),
+    "negative_balance": _l("This movement would leave %(member)s with a negative balance."),
+    "paid_over_subscribed": _l("%(member)s would have paid more than they subscribed."),
+    "paid_out_of_range": _l("The amount paid must lie between 0 and the amount subscribed, "
+                            "%(subscribed)s."),
+    "partial_payment_not_allowed": _l("The statutes require shares to be fully paid on "
+                                      "subscription."),
+    "transfer_unpaid": _l("Only fully paid shares can be transferred: %(member)s has not paid "
+                          "them all."),
+    "board_approval_required": _l("A transfer needs the reference of the board's approval."),
+    "transfer_to_self": _l("A sociétaire cannot transfer shares to themselves."),
+    "other_cooperative": _l("This sociétaire belongs to another cooperative."),
+    "member_has_left": _l("%(member)s has left the cooperative and cannot receive shares."),
+    "cannot_correct_correction": _l("Movement %(number)s is itself a correction: record the "
+                                    "right movement instead."),
+    "already_corrected": _l("Movement %(number)s has already been corrected."),
+    "scop_ratio_warning": _l("After this movement, employee-associates would hold %(capital)s "
+                             "of the capital (51 %% at least) and %(votes)s of the votes (65 %% "
+                             "at least). Confirm to record it anyway: the warning is kept in the "
+                             "journal."),
 }
 
 
@@ -52,6 +79,8 @@ def _shown(key: str, value):
     from .labels import GLOBALS
     if isinstance(value, Fraction):
         return share(value)
+    if isinstance(value, Decimal):
+        return money(value)
     if isinstance(value, date):
         return day(value)
     if key in STATUS_KEYS:

@@ -114,6 +114,8 @@ class Cooperative(db.Model):
     max_proxies: Mapped[int] = mapped_column(default=5)
     register_visibility: Mapped[RegisterVisibility] = mapped_column(
         enum_type(RegisterVisibility), default=RegisterVisibility.NAMES)
+    # Statutes allow shares to be subscribed partly paid, the rest released later.
+    partial_payment: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     colleges: Mapped[list[College]] = relationship(back_populates="cooperative",
@@ -246,3 +248,90 @@ class SiteMeta(db.Model):
 
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     value: Mapped[str] = mapped_column(sa.Text)
+
+
+class MovementKind(enum.StrEnum):
+    SUBSCRIPTION = "subscription"
+    RELEASE = "release"  # payment of the unpaid part of shares already subscribed
+    TRANSFER = "transfer"
+    REIMBURSEMENT = "reimbursement"
+    CORRECTION = "correction"  # the reversed copy of the movement it corrects
+
+
+class RequestStatus(enum.StrEnum):
+    QUEUED = "queued"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+MONEY = sa.Numeric(14, 2)
+
+
+class ShareMovement(db.Model):
+    """One line of the append-only share ledger; balances are sums over these lines.
+
+    A movement goes from one side to the other, NULL being the cooperative: a subscription has
+    no `from`, a reimbursement no `to`, a transfer both. Quantities are never negative.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("cooperative_id", "number"),
+        sa.Index("ix_share_movement_coop_on", "cooperative_id", "on"),
+        sa.CheckConstraint("shares >= 0 AND amount_subscribed >= 0 AND amount_paid >= 0",
+                           name="non_negative"),
+        sa.CheckConstraint("from_membership_id IS NOT NULL OR to_membership_id IS NOT NULL",
+                           name="one_side"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(sa.ForeignKey("cooperative.id"))
+    number: Mapped[int]  # sequential per cooperative, given under a lock on the cooperative row
+    kind: Mapped[MovementKind] = mapped_column(enum_type(MovementKind))
+    on: Mapped[date]
+    from_membership_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("membership.id"),
+                                                              index=True)
+    to_membership_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("membership.id"),
+                                                            index=True)
+    shares: Mapped[int] = mapped_column(default=0)
+    amount_subscribed: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    amount_paid: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
+    reference: Mapped[str] = mapped_column(sa.String(200), default="")  # board decision, form
+    # Unique: a movement is corrected at most once.
+    corrects_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("share_movement.id"),
+                                                       unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+
+    from_membership: Mapped[Optional[Membership]] = relationship(
+        foreign_keys=[from_membership_id])
+    to_membership: Mapped[Optional[Membership]] = relationship(foreign_keys=[to_membership_id])
+
+
+@sa.event.listens_for(ShareMovement, "before_update")
+@sa.event.listens_for(ShareMovement, "before_delete")
+def _append_only(_mapper, _conn, target) -> None:
+    raise RuntimeError(f"share movement {target.number} is append-only: record a correction")
+
+
+class ReimbursementRequest(db.Model):
+    """A reimbursement waiting for room above the capital floor; paid in `position` order."""
+
+    __table_args__ = (sa.UniqueConstraint("cooperative_id", "position"),
+                      sa.Index("ix_reimbursement_request_coop_status", "cooperative_id",
+                               "status", "position"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(sa.ForeignKey("cooperative.id"))
+    membership_id: Mapped[int] = mapped_column(sa.ForeignKey("membership.id"), index=True)
+    position: Mapped[int]  # request order, sequential per cooperative
+    shares: Mapped[int]
+    amount_subscribed: Mapped[Decimal] = mapped_column(MONEY)  # capital it takes out
+    amount_paid: Mapped[Decimal] = mapped_column(MONEY)  # what the member gets back, as requested
+    requested_on: Mapped[date]
+    reference: Mapped[str] = mapped_column(sa.String(200), default="")
+    status: Mapped[RequestStatus] = mapped_column(enum_type(RequestStatus),
+                                                  default=RequestStatus.QUEUED)
+    paid_movement_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("share_movement.id"),
+                                                            unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+
+    membership: Mapped[Membership] = relationship()
