@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from . import rules
 from .extensions import db
-from .models import (Cooperative, Membership, ReimbursementRequest, RequestStatus,
-                     ShareMovement, Status)
+from .models import (CapitalDay, Cooperative, Membership, Person, ReimbursementRequest,
+                     RequestStatus, ShareBalance, ShareMovement, Status)
 from .queries import college_summary
 
 M = ShareMovement
@@ -61,11 +61,12 @@ def cooperative_balances(coop: Cooperative):
 
 
 def capital_by_college(coop: Cooperative) -> dict[int | None, tuple[Decimal, Decimal]]:
-    """(subscribed, paid) held by the members of each college (None: no college)."""
-    s = _sides(lambda _col: [M.cooperative_id == coop.id])
+    """(subscribed, paid) held by the members of each college (None: no college), from the
+    derived balances (one row per member, its college mirrored: an index-only scan)."""
+    b = ShareBalance
     rows = db.session.execute(
-        sa.select(Membership.college_id, sa.func.sum(s.c.subscribed), sa.func.sum(s.c.paid))
-        .join(Membership, Membership.id == s.c.mid).group_by(Membership.college_id))
+        sa.select(b.college_id, sa.func.sum(b.subscribed), sa.func.sum(b.paid))
+        .where(b.cooperative_id == coop.id).group_by(b.college_id))
     return {college: (_money(sub), _money(paid)) for college, sub, paid in rows}
 
 
@@ -80,15 +81,41 @@ def reserved_shares(membership_id: int, *, but: int | None = None) -> int:
 
 
 def daily_capital(coop: Cooperative) -> list[tuple[date, Decimal]]:
-    """Change of subscribed capital per day; corrected movements and corrections left out."""
+    """Change of subscribed capital per day; corrected movements and corrections left out
+    (read from the derived `capital_day`: one row per day instead of every movement)."""
+    rows = db.session.execute(sa.select(CapitalDay.on, CapitalDay.delta).where(
+        CapitalDay.cooperative_id == coop.id, CapitalDay.movements > 0).order_by(CapitalDay.on))
+    return [(day, _money(d)) for day, d in rows]
+
+
+def derived_mismatches(coop: Cooperative) -> list[str]:
+    """What the derived tables get wrong, recomputed from the ledger itself (empty: all good)."""
+    wrong = []
+    s = _sides(lambda _col: [M.cooperative_id == coop.id])
+    ledger = {mid: _balance(*rest) for mid, *rest in db.session.execute(
+        sa.select(s.c.mid, *_sums(s)).group_by(s.c.mid))}
+    derived = {mid: _balance(*rest) for mid, *rest in db.session.execute(
+        sa.select(ShareBalance.membership_id, ShareBalance.shares, ShareBalance.subscribed,
+                  ShareBalance.paid).where(ShareBalance.cooperative_id == coop.id))}
+    wrong += [f"balance of membership {mid}" for mid in ledger.keys() | derived.keys()
+              if ledger.get(mid, rules.Balance()) != derived.get(mid, rules.Balance())]
+    wrong += [f"college of membership {mid}" for mid, in db.session.execute(
+        sa.select(ShareBalance.membership_id).join(Membership, Membership.id ==
+                                                   ShareBalance.membership_id)
+        .where(ShareBalance.cooperative_id == coop.id,
+               sa.func.coalesce(ShareBalance.college_id, 0)
+               != sa.func.coalesce(Membership.college_id, 0)))]
     delta = sa.case((M.from_membership_id.is_(None), M.amount_subscribed),
                     (M.to_membership_id.is_(None), -M.amount_subscribed), else_=0)
     corrected = sa.select(M.corrects_id).where(M.cooperative_id == coop.id,
                                                M.corrects_id.is_not(None))
-    rows = db.session.execute(sa.select(M.on, sa.func.sum(delta)).where(
-        M.cooperative_id == coop.id, M.corrects_id.is_(None), M.id.not_in(corrected))
-        .group_by(M.on).order_by(M.on))
-    return [(day, _money(d)) for day, d in rows]
+    days = [(day, _money(d)) for day, d in db.session.execute(
+        sa.select(M.on, sa.func.sum(delta)).where(
+            M.cooperative_id == coop.id, M.corrects_id.is_(None), M.id.not_in(corrected))
+        .group_by(M.on).order_by(M.on))]
+    if days != daily_capital(coop):
+        wrong.append("capital per day")
+    return wrong
 
 
 def capital_history(coop: Cooperative) -> list[tuple[date, Decimal]]:
@@ -97,9 +124,15 @@ def capital_history(coop: Cooperative) -> list[tuple[date, Decimal]]:
 
 
 def capital_and_peak(coop: Cooperative) -> tuple[Decimal, Decimal]:
-    """The cooperative's subscribed capital now and the highest it ever reached."""
-    history = capital_history(coop)
-    return (history[-1][1] if history else Decimal(0)), rules.peak_capital(history)
+    """The cooperative's subscribed capital now and the highest it ever reached at the end of a
+    day, in one statement (a running sum over the derived capital per day)."""
+    day = CapitalDay
+    running = sa.select(day.delta.label("d"), sa.func.sum(day.delta).over(
+        order_by=day.on).label("c")).where(day.cooperative_id == coop.id, day.movements > 0) \
+        .subquery()
+    now, peak = db.session.execute(sa.select(sa.func.sum(running.c.d),
+                                             sa.func.max(running.c.c))).one()
+    return _money(now), max(Decimal(0), _money(peak))
 
 
 @dataclass
@@ -182,3 +215,97 @@ def capital_summary(coop: Cooperative) -> CapitalSummary:
     return CapitalSummary(capital, paid, peak,
                           rules.floor_in_cents(peak), rules.room_above_floor(capital, peak),
                           _money(queued), colleges, scop)
+
+
+# --- Reads of the capital web pages -------------------------------------------------------------
+
+def share_of(part, whole) -> Fraction:
+    """`part` as an exact share of `whole` (0 when there is nothing to share)."""
+    return Fraction(part) / Fraction(whole) if whole else Fraction(0)
+
+
+def capital_now(coop: Cooperative) -> Decimal:
+    """The cooperative's subscribed capital, in one aggregate (no history)."""
+    return _money(db.session.scalar(sa.select(sa.func.sum(CapitalDay.delta))
+                                    .where(CapitalDay.cooperative_id == coop.id)))
+
+
+def college_lines(coop: Cooperative):
+    """`college_summary` with each college's share of the capital filled in."""
+    by_college = capital_by_college(coop)
+    total = sum((sub for sub, _ in by_college.values()), Decimal(0))
+    lines = college_summary(coop)
+    for line in lines:
+        held = by_college.get(line.college.id if line.college else None, (Decimal(0),))[0]
+        line.capital_share = share_of(held, total)
+    return lines
+
+
+def queued_count(coop: Cooperative) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ReimbursementRequest).where(
+        ReimbursementRequest.cooperative_id == coop.id,
+        ReimbursementRequest.status == RequestStatus.QUEUED))
+
+
+def queue_place(request: ReimbursementRequest) -> int:
+    """Place of a queued request (1 at the head), 0 once it is no longer queued."""
+    if request.status != RequestStatus.QUEUED:
+        return 0
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ReimbursementRequest).where(
+        ReimbursementRequest.cooperative_id == request.cooperative_id,
+        ReimbursementRequest.status == RequestStatus.QUEUED,
+        ReimbursementRequest.position <= request.position))
+
+
+def month_ends(history: list[tuple[date, Decimal]]) -> list[tuple[date, Decimal]]:
+    """The last point of each month of a capital history: the chart's table, kept short."""
+    last: dict[tuple[int, int], tuple[date, Decimal]] = {}
+    for on, value in history:
+        last[(on.year, on.month)] = (on, value)
+    return list(last.values())
+
+
+@dataclass
+class MovementRow:
+    movement: ShareMovement
+    corrects: int | None  # number of the movement it corrects
+    corrected_by: int | None  # number of the correction that cancels it
+
+
+def movement_rows(coop: Cooperative, *, page: int = 1, size: int = 50):
+    """One page of the register of movements (newest first) and the number of movements."""
+    fix, fixed = sa.orm.aliased(M), sa.orm.aliased(M)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(M)
+                              .where(M.cooperative_id == coop.id))
+    rows = db.session.execute(
+        sa.select(M, fixed.number, fix.number)
+        .outerjoin(fixed, fixed.id == M.corrects_id).outerjoin(fix, fix.corrects_id == M.id)
+        .where(M.cooperative_id == coop.id)
+        .options(sa.orm.selectinload(M.from_membership).selectinload(Membership.person),
+                 sa.orm.selectinload(M.to_membership).selectinload(Membership.person))
+        .order_by(M.number.desc()).limit(size).offset((page - 1) * size)).all()
+    return [MovementRow(*row) for row in rows], total
+
+
+EXPORT_COLUMNS = ("number", "date", "kind", "from", "from_name", "to", "to_name", "shares",
+                  "subscribed", "paid", "reference", "corrects")
+
+
+def movements_export(coop_id: int, after: int = 0, size: int = 2000) -> list[dict]:
+    """The next `size` movements numbered above `after`, as {column: value} (keyset pages)."""
+    src, dst, fixed = (sa.orm.aliased(Membership), sa.orm.aliased(Membership),
+                       sa.orm.aliased(M))
+    src_p, dst_p = sa.orm.aliased(Person), sa.orm.aliased(Person)
+
+    def name(p):
+        return sa.case((p.kind == "legal", p.legal_name),
+                       else_=p.first_name + " " + p.last_name)
+    rows = db.session.execute(
+        sa.select(M.number, M.on, M.kind, src.number, name(src_p), dst.number, name(dst_p),
+                  M.shares, M.amount_subscribed, M.amount_paid, M.reference, fixed.number)
+        .outerjoin(src, src.id == M.from_membership_id).outerjoin(src_p, src_p.id == src.person_id)
+        .outerjoin(dst, dst.id == M.to_membership_id).outerjoin(dst_p, dst_p.id == dst.person_id)
+        .outerjoin(fixed, fixed.id == M.corrects_id)
+        .where(M.cooperative_id == coop_id, M.number > after).order_by(M.number).limit(size))
+    return [dict(zip(EXPORT_COLUMNS, (*row[:8], _money(row[8]), _money(row[9]), *row[10:]),
+                     strict=True)) for row in rows]

@@ -1,4 +1,5 @@
-"""`flask demo`, `flask audit verify`, `flask translate extract|update|compile`."""
+"""`flask demo`, `flask audit verify`, `flask mail send`, `flask translate extract|update|
+compile`."""
 from __future__ import annotations
 
 import subprocess
@@ -12,6 +13,7 @@ from flask.cli import AppGroup
 ROOT = Path(__file__).resolve().parent.parent
 audit_cli = AppGroup("audit", help="The audit journal.")
 translate_cli = AppGroup("translate", help="Translation catalogs (Babel).")
+mail_cli = AppGroup("mail", help="Outgoing mail.")
 
 
 @audit_cli.command("verify")
@@ -64,7 +66,18 @@ def demo():
         sys.exit(1)
 
 
+@mail_cli.command("send")
+def mail_send():
+    """Send the queued notifications (run it from cron); exit 1 when some failed."""
+    from .mail_queue import send_queued
+    sent, failed = send_queued()
+    click.echo(f"{sent} message(s) sent, {failed} failed (retried on the next run).")
+    if failed:
+        sys.exit(1)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(audit_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(demo)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from . import demo_capital
 from .extensions import db
 from .models import College, Cooperative, Person, PersonKind, Role, SiteMeta
 from .permissions import grant
@@ -165,4 +166,5 @@ def _load() -> None:
                 m.status, m.left_on, m.exit_reason = "resigned", date(2022, 6, 30), "Démission"
     for extra in EXTRAS:
         extra(coops, rng)
+    demo_capital.load(coops, rng)  # share ledgers, the "1+1" campaign
     db.session.add(SiteMeta(key="demo", value="1"))

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from flask_babel import lazy_gettext as _l
+
+from .forms.capital import KIND_LABELS
 from .forms.coops import COUNTINGS, LEGAL_FORMS
 from .forms.register import CATEGORIES, STATUSES
 from .rules import fraction_str
@@ -21,7 +24,7 @@ def fraction(value) -> str:
 
 
 # Links that other packages add to a cooperative's page: (endpoint, lazy label).
-COOP_LINKS: list[tuple[str, object]] = []
+COOP_LINKS: list[tuple[str, object]] = [("gov.capital", _l("Share capital"))]
 
 GLOBALS = {
     "coop_links": COOP_LINKS,
@@ -29,4 +32,5 @@ GLOBALS = {
     "counting_label": _labeller(COUNTINGS),
     "category_label": _labeller(CATEGORIES),
     "status_label": _labeller(STATUSES),
+    "movement_label": _labeller(KIND_LABELS),
 }

@@ -335,3 +335,21 @@ class ReimbursementRequest(db.Model):
     created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
 
     membership: Mapped[Membership] = relationship()
+
+
+# Campaigns and the ledger's derived tables (kept apart: this file stays under ~400 lines).
+from .capital_models import CapitalCampaign, CapitalDay, ShareBalance  # noqa: E402,F401
+
+
+class QueuedMail(db.Model):
+    """A notification waiting to be sent (`flask mail send`); never a ballot's receipt, whose
+    tracker must not sit in the database next to the voter's address."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(sa.String(320))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(sa.String(300), default="")

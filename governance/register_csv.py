@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -26,6 +27,9 @@ COLUMNS = ("number", "kind", "last_name", "first_name", "legal_name", "email", "
            "representative_email", "college", "category", "status", "applied_on", "admitted_on",
            "admission_ref", "email_consent", "left_on", "exit_reason")
 REQUIRED_COLUMNS = ("category",)
+# Import only: an opening balance, recorded as a subscription (docs/register-csv.md).
+BALANCE_COLUMNS = ("shares", "amount_paid")
+IMPORT_COLUMNS = COLUMNS + BALANCE_COLUMNS
 MAX_LENGTH = {"last_name": 120, "first_name": 120, "legal_name": 200, "email": 254,
               "representative_email": 254, "address": 1000, "admission_ref": 200,
               "exit_reason": 2000, "college": 32}
@@ -130,6 +134,8 @@ class ImportLine:
     left_on: date | None = None
     exit_reason: str = ""
     known_person: bool = False  # the email belongs to a person already on the platform
+    shares: int = 0  # opening balance: shares subscribed (0: none)
+    amount_paid: Decimal | None = None  # of them, paid (None: fully paid)
 
 
 @dataclass
@@ -180,8 +186,10 @@ def _delimiter(text: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def read_table(data: bytes, max_lines: int = MAX_LINES) -> Table:
-    """Decode (UTF-8, with or without BOM), detect `;` or `,`, cut the file into records."""
+def read_table(data: bytes, max_lines: int = MAX_LINES, columns=IMPORT_COLUMNS,
+               required=REQUIRED_COLUMNS, empty_code: str = "csv_no_lines") -> Table:
+    """Decode (UTF-8, with or without BOM), detect `;` or `,`, cut the file into records
+    (the header must name `columns`, `required` among them)."""
     table = Table()
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
@@ -204,7 +212,7 @@ def read_table(data: bytes, max_lines: int = MAX_LINES) -> Table:
         for line, cells in enumerate(reader, start=1):
             if header is None:
                 header = [re.sub(r"[\s-]+", "_", c.strip().lower()) for c in cells]
-                _check_header(table, header)
+                _check_header(table, header, columns, required)
                 continue
             if not any(c.strip() for c in cells):
                 continue  # an empty row keeps its number but holds nothing
@@ -224,25 +232,25 @@ def read_table(data: bytes, max_lines: int = MAX_LINES) -> Table:
     except csv.Error:
         table.errors.append(LineError(line + 1, "csv_unreadable", {}))
     if not table.errors and not table.records:
-        table.errors.append(LineError(None, "csv_no_lines", {}))
+        table.errors.append(LineError(None, empty_code, {}))
     return table
 
 
-def _check_header(table: Table, header: list[str]) -> None:
+def _check_header(table: Table, header: list[str], columns, required) -> None:
     names = [n for n in header if n]
-    table.columns = [n for n in names if n in COLUMNS]
-    unknown = [n for n in names if n not in COLUMNS]
+    table.columns = [n for n in names if n in columns]
+    unknown = [n for n in names if n not in columns]
     if unknown:
         table.errors.append(LineError(1, "csv_unknown_columns", {"columns": ", ".join(unknown)}))
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         table.errors.append(LineError(1, "csv_duplicate_columns", {"columns": ", ".join(twice)}))
-    missing = [n for n in REQUIRED_COLUMNS if n not in names]
+    missing = [n for n in required if n not in names]
     if missing:
         table.errors.append(LineError(1, "csv_missing_columns", {"columns": ", ".join(missing)}))
 
 
-def _date(value: str, today: date) -> tuple[date | None, str | None]:
+def parse_date(value: str, today: date) -> tuple[date | None, str | None]:
     """A date written YYYY-MM-DD or DD/MM/YYYY; the error code when it is bad or in the future."""
     if not value:
         return None, None
@@ -343,7 +351,7 @@ def validate(table: Table, ctx: Context) -> Result:
 
         days = {}
         for column in DATE_COLUMNS:
-            days[column], code = _date(v.get(column), ctx.today)
+            days[column], code = parse_date(v.get(column), ctx.today)
             if code:
                 v.error(code, column=column, value=_shorten(v.get(column)))
         consent = BOOLEANS.get(v.get("email_consent").lower())
@@ -359,6 +367,7 @@ def validate(table: Table, ctx: Context) -> Result:
         if number is not None:
             running_max = max(running_max, number)
 
+        shares, paid = opening_balance(v)
         admitted = status == "admitted" or (status in EXIT_STATUSES
                                              and days["admitted_on"] is not None)
         if status and not any(e.code in ("csv_bad_date", "csv_future_date") for e in v.errors):
@@ -376,8 +385,46 @@ def validate(table: Table, ctx: Context) -> Result:
         exit_status = status if status in EXIT_STATUSES else None
         result.lines.append(ImportLine(
             line_no, member, exit_status, days["left_on"] if exit_status else None,
-            v.get("exit_reason") if exit_status else "", bool(email and email in ctx.people)))
+            v.get("exit_reason") if exit_status else "", bool(email and email in ctx.people),
+            shares, paid))
     return result
+
+
+MAX_SHARES = 10_000_000
+
+
+def whole_shares(v: _Line, column: str = "shares") -> int:
+    """A whole number of shares from 1 to 10 million, or 0 with an error (empty: 0, no error)."""
+    raw = v.get(column)
+    if not raw:
+        return 0
+    if not _NUMBER.match(raw) or not 1 <= int(raw) <= MAX_SHARES:
+        v.error("csv_bad_shares", column=column, value=_shorten(raw))
+        return 0
+    return int(raw)
+
+
+def amount(v: _Line, column: str = "amount_paid") -> Decimal | None:
+    """Euros and cents (`1234.50`, `1 234,50`), 0 or more; None when empty or wrong."""
+    raw = "".join(v.get(column).split()).replace("\u202f", "")
+    if not raw:
+        return None
+    try:
+        value = rules.cents(raw)
+    except rules.RuleError:
+        value = None
+    if value is None or value < 0 or value >= 10**12:
+        v.error("csv_bad_amount", column=column, value=_shorten(v.get(column)))
+        return None
+    return value
+
+
+def opening_balance(v: _Line) -> tuple[int, Decimal | None]:
+    """The optional opening balance of a register line: shares and the amount paid of them."""
+    shares, paid = whole_shares(v), amount(v)
+    if paid is not None and not shares and not v.get("shares"):
+        v.error("csv_paid_without_shares")
+    return shares, paid
 
 
 def _number(v: _Line, ctx: Context, explicit: set[int], first: dict[int, int]) -> int | None:

@@ -26,7 +26,8 @@ def test_cents_are_exact(value, amount):
     assert rules.cents(value) == amount and str(rules.cents(value)) == str(amount)
 
 
-@pytest.mark.parametrize("value", ["0.001", "abc", "NaN", "Infinity", ""])
+@pytest.mark.parametrize("value", ["0.001", "abc", "NaN", "Infinity", "", "1e400",
+                                   "1000000000000"])
 def test_cents_refuse_fractions_of_a_cent_and_text(value):
     with pytest.raises(RuleError, match="not_an_amount"):
         rules.cents(value)

@@ -38,11 +38,28 @@ MATRIX = {
     "gov.register_export": ("GET", "/c/smart/members.csv", BOARD_AND_ADMIN, None),
     "gov.register_import_confirm": ("POST", "/c/smart/members/import/confirm",
                                     (LOGIN, 403, 403, 403, 400, 400), {"token": "x"}),
+    "gov.capital_import": ("GET", "/c/smart/capital/import", ADMIN_ONLY, None),
+    "gov.capital_import_confirm": ("POST", "/c/smart/capital/import/confirm",
+                                   (LOGIN, 403, 403, 403, 400, 400), {"token": "x"}),
+    "gov.capital_campaigns": ("GET", "/c/smart/capital/campaigns", IN_COOP, None),
+    # no campaign in the fixture: the coop check first (outsider 403), then 404
+    "gov.capital_campaign": ("GET", "/c/smart/capital/campaigns/1",
+                             (LOGIN, 404, 403, 404, 404, 404), None),
     "auth.account": ("GET", "/account", ANY_ACCOUNT, None),
     "gov.roles": ("GET", "/c/smart/roles", ADMIN_ONLY, None),
     "auth.invite": ("GET", "/c/smart/invite", ADMIN_ONLY, None),
     "auth.change_password": ("POST", "/account/password", (LOGIN, 400, 400, 400, 400, 400), {}),
     "gov.coop_new": ("GET", "/cooperatives/new", PLATFORM_ONLY, None),
+    # share capital pages (the people fixture has no movement: correcting one is a 404)
+    "gov.capital": ("GET", "/c/smart/capital", IN_COOP, None),
+    "gov.capital_movements": ("GET", "/c/smart/capital/movements", BOARD_AND_ADMIN, None),
+    "gov.capital_movements_csv": ("GET", "/c/smart/capital/movements.csv", BOARD_AND_ADMIN,
+                                  None),
+    "gov.capital_movement_new": ("GET", "/c/smart/capital/movements/new", ADMIN_ONLY, None),
+    "gov.capital_correct": ("POST", "/c/smart/capital/movements/1/correct",
+                            (LOGIN, 403, 403, 403, 404, 404), {"on": "2024-01-01"}),
+    "gov.capital_queue": ("GET", "/c/smart/capital/queue", ADMIN_ONLY, None),
+    "gov.statement": ("GET", "/c/smart/members/2/statement", BOARD_AND_ADMIN, None),
     # votes: the people fixture has no vote, so the routes with a vote id only check login and
     # 404; tests/votes/test_views.py::test_votes_route_permissions runs them on real votes.
     "votes.index": ("GET", "/c/smart/votes", IN_COOP, None),

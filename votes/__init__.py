@@ -10,8 +10,14 @@ def register_votes(app: Flask) -> None:
     from governance import demo as governance_demo
     from governance import labels
 
-    from . import (cli, demo, document_views, messages, models,  # noqa: F401 - commands,
-                   views)  # codes, tables, routes
+    from . import (  # noqa: F401 - commands,
+        cli,
+        demo,
+        document_views,
+        messages,
+        models,
+        views,  # codes, tables, routes
+    )
     if demo.load not in governance_demo.EXTRAS:
         governance_demo.EXTRAS.append(demo.load)
     if ("votes.index", messages.VOTES) not in labels.COOP_LINKS:

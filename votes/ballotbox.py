@@ -414,12 +414,13 @@ def _when(value) -> str:
 
 
 def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict],
-          batches: list[dict] = (), *, strict: bool = True) -> dict:
+          batches: list[dict] = (), *, strict: bool = True, result: dict | None = None) -> dict:
     """A sealed document with its result, from plain data in the document's shape.
 
     Numbers may be Fraction, int or number strings; ballots are sorted by tracker, hashed and
-    sealed; the result is the recount of `verify`. With `strict`, a box that would not verify
-    raises MalformedBox instead of being returned.
+    sealed. The result is `result` when given (`verify` then recounts and compares it), else
+    the recount of `verify`. With `strict`, a box that would not verify raises MalformedBox
+    instead of being returned.
     """
     rule = vote["rule"]
     quorum = rule.get("quorum")
@@ -457,8 +458,10 @@ def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict
                   "participating": e["participating"], "voted": e["voted"]} for e in roll],
         "ballots": doc_ballots, "batches": doc_batches,
         "seal": seal(doc_ballots, doc_batches)}
-    problems, result = verify(doc)
+    if result is not None:
+        doc["result"] = result
+    problems, recount = verify(doc)
     if strict and problems:
         raise MalformedBox("the ballot box would not verify: " + "; ".join(problems))
-    doc["result"] = result
+    doc["result"] = result if result is not None else recount
     return doc

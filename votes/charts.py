@@ -1,42 +1,22 @@
-"""Result charts as inline SVG drawn on the server: no JavaScript, no external asset.
+"""Result charts of the votes, as inline SVG drawn on the server (helpers in governance.charts).
 
-Only presentation attributes (the site's Content-Security-Policy forbids inline styles). Every
-chart is `role="img"` with a title and a description that says all its numbers in words; the
-page also shows the same numbers in a table.
+Every chart is `role="img"` with a title and a description that says all its numbers in words;
+the page also shows the same numbers in a table.
 """
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import count
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from governance.charts import BAR, BAR_FILL, BAR_MAX, INK, MARK, ROW, TRACK
+from governance.charts import frame as _frame
+from governance.charts import shorten as _short
+from governance.charts import text as _text
 from governance.formatting import share
 
-WIDTH, BAR_MAX, ROW, BAR = 420, 340, 46, 18  # shown at most 28rem wide (class "narrow")
-INK, MUTED, BAR_FILL, TRACK, MARK = "#1b1f24", "#4a5360", "#0b5c8a", "#e4e8ec", "#a4161a"
 # Best grade first: green to red, distinguishable in grey too (decreasing lightness steps).
 GRADE_FILLS = ["#1d6b34", "#4f9a5e", "#9cc59a", "#e0c46c", "#d98b4a", "#a4161a", "#6b0f12"]
-_ids = count(1)
-
-
-def _text(x, y, content, *, anchor="start", fill=INK, size=15, weight="normal") -> str:
-    return (f'<text x="{x}" y="{y}" font-size="{size}" fill="{fill}" text-anchor="{anchor}" '
-            f'font-weight="{weight}">{escape(content)}</text>')
-
-
-def _frame(height: int, title: str, desc: str, body: list[str]) -> Markup:
-    n = next(_ids)
-    return Markup(
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" aria-labelledby="chart{n}-t chart{n}-d" '
-        f'font-family="system-ui, sans-serif">'
-        f'<title id="chart{n}-t">{escape(title)}</title><desc id="chart{n}-d">{escape(desc)}</desc>'
-        + "".join(body) + "</svg>")
-
-
-def _short(label: str, limit: int = 44) -> str:
-    return label if len(label) <= limit else label[:limit - 1] + "…"
 
 
 def bars(rows: list[tuple[str, Fraction | None]], *, title: str,

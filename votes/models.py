@@ -62,7 +62,10 @@ class Vote(db.Model):
     state: Mapped[State] = mapped_column(enum_type(State), default=State.DRAFT)
     opened_at: Mapped[Optional[datetime]]
     closed_at: Mapped[Optional[datetime]]
-    box_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # sealed coopgov-ballot-box/1
+    box_json: Mapped[Optional[str]] = mapped_column(sa.Text, deferred=True)  # the sealed box
+    # What the result pages read, written with the box: its result and colleges, and its
+    # ballots summed per (college, choice); small however many ballots the box holds.
+    summary_json: Mapped[Optional[str]] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cooperative: Mapped[Cooperative] = relationship()
@@ -85,9 +88,13 @@ class Vote(db.Model):
         return json.loads(self.box_json) if self.box_json else None
 
     @property
+    def summary(self) -> dict | None:
+        return json.loads(self.summary_json) if self.summary_json else None
+
+    @property
     def result(self) -> dict | None:
-        box = self.box
-        return box["result"] if box else None
+        summary = self.summary
+        return summary["result"] if summary else None
 
 
 class RollEntry(db.Model):

@@ -16,7 +16,7 @@ from governance.extensions import db
 from governance.models import Person
 
 from . import rules
-from .models import RollEntry, State, Vote
+from .models import Ballot, RollEntry, State, Vote
 
 
 def votes_of(coop) -> list[Vote]:
@@ -144,15 +144,16 @@ def results(vote: Vote, labels: dict[str, str]) -> ResultView | None:
     """The sealed result of a closed vote, per college and weighted; None before the close.
 
     `labels` maps option ids to what the page shows. Per-college counts for choice, approval
-    and majority judgment come from the box's ballots (the result holds only their totals).
+    and majority judgment come from the box's ballots summed per (college, choice), kept with
+    the box at close (the result holds only their totals).
     """
-    box = vote.box
+    box = vote.summary
     if box is None:
         return None
-    result, method = box["result"], box["vote"]["method"]
+    result, method = box["result"], str(vote.method)
     names = {c["id"]: c["name"] for c in box["colleges"]}
-    option_ids = [o["id"] for o in box["vote"]["options"]]
-    grades = box["vote"].get("grades") or []
+    option_ids = [o["id"] for o in vote.options]
+    grades = vote.grades
     colleges = [CollegeResult(c["id"], names.get(c["id"], c["id"] or ""), _frac(c["weight"]),
                               Fraction(c["expressed"])) for c in result["colleges"]]
     by_id = {c.id: c for c in colleges}
@@ -231,11 +232,14 @@ def _profiles(colleges: list[CollegeResult], marks: dict, options: list[OptionRe
 
 def find_tracker(vote: Vote, code: str) -> dict | None:
     """The ballot of the published box with this tracker (case and spaces ignored), or None."""
-    box = vote.box
     wanted = "".join(code.split()).upper()
-    if box is None or not wanted:
+    if vote.state != State.CLOSED or not wanted:
         return None
-    return next((b for b in box["ballots"] if b["tracker"] == wanted), None)
+    ballot = db.session.scalar(sa.select(Ballot).where(Ballot.vote_id == vote.id,
+                                                       Ballot.tracker == wanted))
+    return None if ballot is None else {
+        "tracker": ballot.tracker, "college": ballot.college, "weight": ballot.weight,
+        "choice": ballot.choice, "hash": ballot.hash}
 
 
 def open_ballots(vote: Vote) -> list[tuple[Person, RollEntry, dict | None]]:

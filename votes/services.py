@@ -3,20 +3,20 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from fractions import Fraction
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from governance import documents
+from governance import documents, mail_queue
 from governance import rules as grules
 from governance.extensions import db
-from governance.models import (CoopRole, Cooperative, Membership, Person, Role, Status, utcnow)
+from governance.models import Cooperative, CoopRole, Membership, Person, Role, Status, utcnow
 from governance.permissions import can_admin
 from governance.services import DomainError, Forbidden, service
 from governance.services.journal import record
@@ -212,20 +212,16 @@ def open_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
 
 
 def _notify_voters(vote: Vote) -> None:
-    from governance.mail import MailError, send
-    people = db.session.scalars(sa.select(Person).join(
+    """Queue the opening notice for every voter with an address, in their language."""
+    people = db.session.execute(sa.select(Person.email, Person.locale).join(
         RollEntry, RollEntry.person_id == Person.id).where(
         RollEntry.vote_id == vote.id, Person.email.is_not(None))).all()
     link = url_for("votes.show", vote_id=vote.id, _external=True)
-    for person in people:
-        with force_locale(person.locale or vote.cooperative.default_locale):
-            try:
-                send(person.email, _("Vote open: %(title)s", title=vote.title),
-                     _("A vote of %(coop)s is open: %(title)s.\n\nVote here: %(link)s",
-                       coop=vote.cooperative.name, title=vote.title, link=link))
-            except MailError:  # a mail server failing must not undo the opening
-                current_app.logger.warning("vote %s: could not notify person %s", vote.id,
-                                           person.id)
+    for email, locale in people:
+        with force_locale(locale or vote.cooperative.default_locale):
+            mail_queue.queue(email, _("Vote open: %(title)s", title=vote.title),
+                             _("A vote of %(coop)s is open: %(title)s.\n\nVote here: %(link)s",
+                               coop=vote.cooperative.name, title=vote.title, link=link))
 
 
 def poll_of(vote: Vote) -> rules.Poll:
@@ -234,13 +230,14 @@ def poll_of(vote: Vote) -> rules.Poll:
                       threshold=Fraction(vote.threshold), strict=vote.strict,
                       quorum=Fraction(vote.quorum) if vote.quorum else None,
                       empty_college=vote.empty_college)
-    return rules.Poll(method=vote.method, rule=rule,
+    return rules.Poll(method=str(vote.method), rule=rule,
                       options=tuple(o["id"] for o in vote.options),
                       seats=vote.seats, grades=tuple(vote.grades))
 
 
 def is_open(vote: Vote, now: datetime | None = None) -> bool:
-    return vote.state == State.OPEN and (vote.closes_at is None or (now or utcnow()) < vote.closes_at)
+    return vote.state == State.OPEN and (vote.closes_at is None
+                                         or (now or utcnow()) < vote.closes_at)
 
 
 @dataclass
@@ -250,35 +247,42 @@ class Receipt:
 
 
 @service
-def cast(actor: Person, vote: Vote, choice, *, now: datetime | None = None) -> Receipt:
-    """Put the actor's ballot in the box; once only (the emargement's unique key decides)."""
+def cast(actor: Person, vote: Vote, choice, *, now: datetime | None = None,
+         entry: RollEntry | None = None) -> Receipt:
+    """Put the actor's ballot in the box; once only.
+
+    The conditional update of the roll entry decides between concurrent attempts (the second
+    waits for the first's row lock, then finds the entry voted); the emargement's unique key
+    backs it up. `entry` is the actor's roll entry when the caller already loaded it.
+    """
     if not is_open(vote, now):
         raise DomainError("vote_not_open", {})
-    entry = db.session.scalar(sa.select(RollEntry).where(
-        RollEntry.vote_id == vote.id, RollEntry.person_id == actor.id))
     if entry is None:
+        entry = db.session.scalar(sa.select(RollEntry).where(
+            RollEntry.vote_id == vote.id, RollEntry.person_id == actor.id))
+    if entry is None or entry.person_id != actor.id or entry.vote_id != vote.id:
         raise Forbidden()
-    if entry.voted:
-        raise DomainError("already_voted", {})
     if rules.ballot_error(poll_of(vote), choice) is not None:
         raise DomainError("bad_ballot", {})  # the detail could reveal the intended choice
-    try:
-        with db.session.begin_nested():
-            db.session.add(Emargement(roll_entry_id=entry.id))
-            db.session.flush()
-    except IntegrityError:
-        raise DomainError("already_voted", {}) from None
     code = tracker()
+    signed = db.session.execute(
+        sa.update(RollEntry).where(RollEntry.id == entry.id, RollEntry.voted.is_(False))
+        .values(participating=True, voted=True, open_tracker=None if vote.secret else code)
+        .execution_options(synchronize_session=False)).rowcount
+    if not signed:
+        raise DomainError("already_voted", {})
     content = {"tracker": code, "college": entry.college, "weight": entry.weight,
                "choice": choice}
     digest = ballotbox.ballot_hash(vote.public_id, content)
-    db.session.add(Ballot(id=secrets.token_hex(16), vote_id=vote.id, tracker=code,
-                          college=entry.college, weight=entry.weight,
-                          choice_json=json.dumps(choice, ensure_ascii=False), hash=digest))
-    entry.participating = entry.voted = True
-    if not vote.secret:
-        entry.open_tracker = code
-    db.session.flush()
+    db.session.add_all([
+        Emargement(roll_entry_id=entry.id),
+        Ballot(id=secrets.token_hex(16), vote_id=vote.id, tracker=code, college=entry.college,
+               weight=entry.weight, choice_json=json.dumps(choice, ensure_ascii=False),
+               hash=digest)])
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise DomainError("already_voted", {}) from None
     record(actor, "vote.cast", "vote", vote.id, cooperative_id=vote.cooperative_id)
     return Receipt(code, digest)
 
@@ -297,8 +301,10 @@ def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None)
         raise DomainError("vote_not_open", {})
     vote.state, vote.closed_at = State.CLOSED, closed_at
     _rewrite_ballots(vote)
-    box = sealed_box(vote)
+    grouped = _grouped(vote)
+    box = sealed_box(vote, result=count(vote, grouped).as_json())  # its recount must agree
     vote.box_json = ballotbox.dumps(box)
+    vote.summary_json = json.dumps(_summary(box, grouped[1]), ensure_ascii=False)
     record(actor, "vote.close", "vote", vote.id, cooperative_id=vote.cooperative_id,
            after={"seal": box["seal"], "outcome": box["result"]["outcome"]})
     return box["result"]
@@ -336,20 +342,74 @@ def close(actor: Person | None, vote: Vote, *, now: datetime | None = None) -> d
     return result
 
 
-def sealed_box(vote: Vote) -> dict:
-    """The `coopgov-ballot-box/1` document of the vote, built from the tables."""
+def _colleges(vote: Vote) -> list:
+    return list(vote.cooperative.colleges) if vote.weighting == "colleges" else []
+
+
+def _grouped(vote: Vote) -> tuple[list, list, list]:
+    """The roll and the ballots grouped in SQL, one row per distinct content with its count;
+    and the batches."""
+    roll = db.session.execute(
+        sa.select(RollEntry.college, RollEntry.weight, RollEntry.participating, RollEntry.voted,
+                  sa.func.count()).where(RollEntry.vote_id == vote.id)
+        .group_by(RollEntry.college, RollEntry.weight, RollEntry.participating,
+                  RollEntry.voted)).all()
+    ballots = db.session.execute(
+        sa.select(Ballot.college, Ballot.weight, Ballot.choice_json, sa.func.count())
+        .where(Ballot.vote_id == vote.id)
+        .group_by(Ballot.college, Ballot.weight, Ballot.choice_json)).all()
+    batches = db.session.execute(sa.select(Batch.college, Batch.counts_json)
+                                 .where(Batch.vote_id == vote.id)).all()
+    return roll, ballots, batches
+
+
+def count(vote: Vote, grouped: tuple | None = None) -> rules.Result:
+    """The result, counted from the roll and the ballots grouped in SQL.
+
+    The rules only sum weights, so one row per distinct (college, weight, choice) with its
+    count gives the same result as the single ballots, at the cost of a GROUP BY.
+    """
+    roll, ballots, batches = grouped or _grouped(vote)
+    poll = poll_of(vote)
+    return rules.tally(replace(
+        poll, colleges=tuple(rules.College(c.code, Fraction(c.weight)) for c in _colleges(vote)),
+        roll=tuple(rules.RollEntry(c, Fraction(w) * n, p, v) for c, w, p, v, n in roll),
+        ballots=tuple(rules.Ballot(c, Fraction(w) * n, json.loads(ch))
+                      for c, w, ch, n in ballots),
+        batches=tuple(rules.Batch(c, {o: Fraction(x) for o, x in json.loads(counts).items()})
+                      for c, counts in batches)))
+
+
+def _summary(box: dict, ballots: list) -> dict:
+    """What the result pages need of a sealed box: result, colleges, batches, and the ballots
+    summed per (college, choice)."""
+    summed: dict = {}
+    for college, weight, choice, n in ballots:
+        key = (college, choice)
+        summed[key] = summed.get(key, Fraction(0)) + Fraction(weight) * n
+    return {"result": box["result"], "colleges": box["colleges"], "batches": box["batches"],
+            "ballots": [{"college": c, "choice": json.loads(ch), "weight": str(w)}
+                        for (c, ch), w in summed.items()]}
+
+
+def sealed_box(vote: Vote, *, result: dict | None = None) -> dict:
+    """The `coopgov-ballot-box/1` document of the vote, built from the tables (plain rows)."""
     coop = vote.cooperative
-    colleges = [{"id": c.code, "name": c.name, "weight": c.weight} for c in coop.colleges] \
-        if vote.weighting == "colleges" else []
-    roll = [{"voter": e.voter_ref, "college": e.college, "weight": e.weight,
-             "participating": e.participating, "voted": e.voted}
-            for e in db.session.scalars(sa.select(RollEntry).where(
-                RollEntry.vote_id == vote.id).order_by(RollEntry.voter_ref))]
-    ballots = [{"tracker": b.tracker, "college": b.college, "weight": b.weight,
-                "choice": b.choice}
-               for b in db.session.scalars(sa.select(Ballot).where(Ballot.vote_id == vote.id))]
-    batches = [{"college": b.college, "counts": json.loads(b.counts_json)}
-               for b in db.session.scalars(sa.select(Batch).where(Batch.vote_id == vote.id))]
+    colleges = [{"id": c.code, "name": c.name, "weight": c.weight} for c in _colleges(vote)]
+    roll = [{"voter": ref, "college": college, "weight": weight, "participating": present,
+             "voted": voted}
+            for ref, college, weight, present, voted in db.session.execute(
+                sa.select(RollEntry.voter_ref, RollEntry.college, RollEntry.weight,
+                          RollEntry.participating, RollEntry.voted)
+                .where(RollEntry.vote_id == vote.id).order_by(RollEntry.voter_ref))]
+    ballots = [{"tracker": code, "college": college, "weight": weight,
+                "choice": json.loads(choice)}
+               for code, college, weight, choice in db.session.execute(
+                   sa.select(Ballot.tracker, Ballot.college, Ballot.weight, Ballot.choice_json)
+                   .where(Ballot.vote_id == vote.id))]
+    batches = [{"college": college, "counts": json.loads(counts)}
+               for college, counts in db.session.execute(
+                   sa.select(Batch.college, Batch.counts_json).where(Batch.vote_id == vote.id))]
     meta = {"id": vote.public_id, "title": vote.title, "cooperative": coop.slug,
             "method": str(vote.method),
             "secret": vote.secret, "options": vote.options, "grades": vote.grades,
@@ -358,7 +418,7 @@ def sealed_box(vote: Vote) -> dict:
                      "threshold": vote.threshold, "strict": vote.strict, "quorum": vote.quorum,
                      "empty_college": vote.empty_college},
             "opened_at": _aware(vote.opened_at), "closed_at": _aware(vote.closed_at)}
-    return ballotbox.build(meta, colleges, roll, ballots, batches)
+    return ballotbox.build(meta, colleges, roll, ballots, batches, result=result)
 
 
 def _aware(moment: datetime | None) -> datetime | None:

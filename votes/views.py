@@ -12,6 +12,7 @@ from datetime import UTC
 from decimal import Decimal
 from fractions import Fraction
 
+import sqlalchemy as sa
 from babel.dates import format_datetime
 from flask import (
     Response,
@@ -29,7 +30,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance import documents
+from governance import documents, mail_queue
 from governance.extensions import db, htmx
 from governance.formatting import number, share
 from governance.mail import MailError, send
@@ -54,20 +55,26 @@ def _sees(vote: Vote) -> bool:
         queries.roll_entry(vote, current_user) is not None
 
 
-def load_vote(vote_id: int, allowed=None) -> Vote:
-    """The vote named in the URL, or 404; 403 unless `allowed(current_user, coop)` (default:
-    whoever sees the vote)."""
-    vote = db.session.get(Vote, vote_id)
+def vote_or_404(vote_id: int) -> Vote:
+    """The vote named in the URL (with its cooperative, in one query), or 404."""
+    vote = db.session.get(Vote, vote_id, options=[sa.orm.joinedload(Vote.cooperative)])
     if vote is None:
         abort(404)
     g.coop = vote.cooperative  # for the language when nothing else chooses it
+    return vote
+
+
+def load_vote(vote_id: int, allowed=None) -> Vote:
+    """The vote named in the URL, or 404; 403 unless `allowed(current_user, coop)` (default:
+    whoever sees the vote)."""
+    vote = vote_or_404(vote_id)
     if not (allowed(current_user, vote.cooperative) if allowed else _sees(vote)):
         abort(403)
     return vote
 
 
 def _closed_or_404(vote: Vote) -> None:
-    if vote.state != State.CLOSED or vote.box_json is None:
+    if vote.state != State.CLOSED or vote.summary_json is None:
         abort(404)
 
 
@@ -212,40 +219,44 @@ def htmx_refresh():
 @login_required
 def cast(vote_id):
     """Put the voter's ballot in the box and show its receipt (tracker and hash), also mailed."""
-    vote = load_vote(vote_id)
-    if queries.roll_entry(vote, current_user) is None:
+    vote = vote_or_404(vote_id)
+    entry = queries.roll_entry(vote, current_user)
+    if entry is None:
         abort(403)  # only voters on the roll cast (the service checks it too)
     try:
         choice = read_ballot(vote, request.form)
     except BallotMissing as err:
         flash(str(err), "error")
         return _back(vote)
-    receipt = run(lambda: svc.cast(current_user, vote, choice))
+    # What the receipt shows, read before the commit expires the vote; the language too.
+    shown = {"id": vote.id, "title": vote.title, "coop": vote.cooperative.name}
+    get_locale()
+    receipt = run(lambda: svc.cast(current_user, vote, choice, entry=entry))
     if receipt is None:
         return _back(vote)
-    lookup = url_for("votes.tracker", vote_id=vote.id, code=receipt.tracker, _external=True)
-    mailed = _mail_receipt(vote, receipt, lookup)
-    response = make_response(render_template("votes/receipt.html", vote=vote, receipt=receipt,
+    lookup = url_for("votes.tracker", vote_id=vote_id, code=receipt.tracker, _external=True)
+    mailed = _mail_receipt(shown, receipt, lookup)
+    response = make_response(render_template("votes/receipt.html", vote=shown, receipt=receipt,
                                              lookup=lookup, mailed=mailed,
                                              recount=RECOUNT_COMMAND))
     response.headers["Cache-Control"] = "no-store"  # the tracker is for the voter only
     return response
 
 
-def _mail_receipt(vote: Vote, receipt: svc.Receipt, lookup: str) -> bool:
+def _mail_receipt(vote: dict, receipt: svc.Receipt, lookup: str) -> bool:
     """Email the receipt to the voter, in the language of the page they see."""
     if not current_user.email:
         return False
     try:
-        send(current_user.email, _("Your ballot in “%(title)s”", title=vote.title),
+        send(current_user.email, _("Your ballot in “%(title)s”", title=vote["title"]),
              _("Your ballot in the vote “%(title)s” of %(coop)s is in the ballot box.\n\n"
                "Tracking code: %(tracker)s\nHash of your ballot: %(hash)s\n\n"
                "Keep them. When the vote is closed, find your ballot in the published ballot "
                "box here: %(link)s\n",
-               title=vote.title, coop=vote.cooperative.name, tracker=receipt.tracker,
+               title=vote["title"], coop=vote["coop"], tracker=receipt.tracker,
                hash=receipt.hash, link=lookup))
     except MailError:
-        current_app.logger.warning("receipt of vote %s not mailed", vote.id)
+        current_app.logger.warning("receipt of vote %s not mailed", vote["id"])
         return False
     return True
 
@@ -257,6 +268,7 @@ def open_vote(vote_id):
     vote = load_vote(vote_id, can_admin)
     size = run(lambda: svc.open_vote(current_user, vote))
     if size is not None:
+        mail_queue.send_in_background()
         flash(ngettext("The vote is open: %(num)s voter on the roll.",
                        "The vote is open: %(num)s voters on the roll.", size), "success")
     return _back(vote)

@@ -55,6 +55,8 @@ class StatutesForm(FlaskForm):
     max_proxies = IntegerField(_l("Proxies per holder at most"),
                                validators=[NumberRange(min=0, max=1000)])
     register_visibility = SelectField(_l("What members see of the register"), choices=VISIBILITY)
+    partial_payment = BooleanField(_l("Shares may be subscribed partly paid, the rest released "
+                                      "later"))
 
 
 class CollegeRow(Form):

@@ -30,6 +30,10 @@ COLUMN_HELP = [
     ("email_consent", _l("Agrees to be convened by email: yes/no, oui/non, 1/0; empty is no.")),
     ("left_on", _l("Former members: date of leaving.")),
     ("exit_reason", _l("Former members: reason (required for an exclusion).")),
+    ("shares", _l("Opening balance: number of shares held, recorded as a subscription dated "
+                  "on admission (empty: none).")),
+    ("amount_paid", _l("Opening balance: amount paid of those shares in euros, when the "
+                       "statutes allow partly paid shares (empty: fully paid).")),
 ]
 
 

@@ -19,6 +19,7 @@ STATUTE_FIELDS = (
     "ordinary_majority_strict", "extraordinary_counting", "extraordinary_quorum_first",
     "extraordinary_quorum_second", "extraordinary_majority", "extraordinary_majority_strict",
     "notice_days_first", "notice_days_second", "proxy_rule", "max_proxies", "register_visibility",
+    "partial_payment",
 )
 SHARE_FIELDS = ("ordinary_quorum_first", "ordinary_quorum_second", "ordinary_majority",
                 "extraordinary_quorum_first", "extraordinary_quorum_second",

@@ -25,12 +25,14 @@ from ..models import College, Cooperative, Membership, Person
 from ..permissions import can_see_contacts
 from ..register_csv import LineError
 from . import DomainError, Forbidden, service
+from .capital import record_subscription
 from .journal import record
 from .register import NewMember, add_member, change_status, require_admin
 
 CHUNK = 500  # values per SQL IN (...) list
 EXPORT_BATCH = 1000
 PENDING_MAX_AGE = 24 * 3600  # seconds an uploaded file waits for its confirmation
+OPENING_REFERENCE = "Opening balance (register import)"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
@@ -77,7 +79,8 @@ def check_file(actor: Person, coop: Cooperative, data: bytes) -> register_csv.Re
 
 @service
 def import_register(actor: Person, coop: Cooperative, data: bytes) -> int:
-    """Register every line of the file, or none. Secretariat only; returns the count."""
+    """Register every line of the file (with its opening balance of shares), or none.
+    Secretariat only; returns the count."""
     result = check_file(actor, coop, data)
     if not result.ok:
         raise ImportRefused(result.errors)
@@ -85,6 +88,12 @@ def import_register(actor: Person, coop: Cooperative, data: bytes) -> int:
     for item in result.lines:
         try:
             membership = add_member(actor, coop, NewMember(**item.member))
+            if item.shares:  # the opening balance, dated when the member came in
+                member = item.member
+                record_subscription(
+                    actor, membership, item.shares, paid=item.amount_paid,
+                    on=member["admitted_on"] or member["applied_on"] or date.today(),
+                    reference=OPENING_REFERENCE)
             if item.exit_status:
                 change_status(actor, membership, item.exit_status, on=item.left_on,
                               reason=item.exit_reason)

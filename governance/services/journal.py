@@ -49,7 +49,9 @@ def record(actor: Person | None, action: str, obj_type: str, obj_id=None, *,
     """Append an entry to the journal in the current transaction."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-    last = db.session.scalar(sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    meta = db.session.get(SiteMeta, HEAD_KEY)  # the head is written with every entry
+    last = meta.value.partition(":")[2] if meta else db.session.scalar(
+        sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     summary = {}
     if before is not None:
         summary["before"] = before
@@ -64,7 +66,10 @@ def record(actor: Person | None, action: str, obj_type: str, obj_id=None, *,
     db.session.add(entry)
     db.session.flush()
     # The head of the chain, kept apart: removing the last entries no longer goes unseen.
-    db.session.merge(SiteMeta(key=HEAD_KEY, value=f"{entry.id}:{entry.hash}"))
+    if meta is None:
+        db.session.add(SiteMeta(key=HEAD_KEY, value=f"{entry.id}:{entry.hash}"))
+    else:
+        meta.value = f"{entry.id}:{entry.hash}"
     return entry
 
 

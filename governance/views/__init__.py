@@ -59,4 +59,5 @@ def cooperatives():
     return render_template("governance/cooperatives.html", coops=coops)
 
 
-from . import audit, coops, imports, register  # noqa: E402,F401  (routes hang off `bp`)
+from . import audit, capital, coops, imports, register  # noqa: E402,F401  (routes hang off `bp`)
+from . import campaigns, capital_import  # noqa: E402,F401  (capital campaigns, movements CSV)

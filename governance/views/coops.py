@@ -5,7 +5,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import queries
+from .. import capital_queries
 from ..forms.coops import SHARE_HINT, CollegesForm, NewCooperativeForm, RoleForm, StatutesForm
 from ..permissions import can_admin, can_see_register, platform_admin_required, roles_in
 from ..services import cooperatives as svc
@@ -18,7 +18,7 @@ def coop(slug):
     """Summary: statutes and, per college, members, share of votes (and of capital)."""
     coop = load_coop(slug)
     return render_template("governance/coop.html", coop=coop,
-                           colleges=queries.college_summary(coop),
+                           colleges=capital_queries.college_lines(coop),
                            roles=roles_in(current_user, coop),
                            can_admin=can_admin(current_user, coop),
                            can_see_register=can_see_register(current_user, coop))

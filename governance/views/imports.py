@@ -109,38 +109,53 @@ def _preview(coop, result, token, status=200):
 def register_import_confirm(slug):
     """Import a checked file, all lines or none; its token works once. Secretariat only."""
     coop = load_coop(slug, can_admin)
-    form = ConfirmForm()
-    token = form.token.data
-    claimed = svc.claim_pending(_folder(), token, coop, current_user) \
-        if form.validate_on_submit() else None
-    if claimed is None:
-        flash(_("This import was already done, or has expired: send the file again."), "error")
-        return _upload_page(coop, status=400)
-    path, data = claimed
-    try:
-        count = svc.import_register(current_user, coop, data)
-    except Forbidden:
-        svc.drop_pending(_folder(), token, path)
-        abort(403)
-    except svc.ImportRefused as err:  # the register changed since the preview
-        svc.drop_pending(_folder(), token, path)
-        return _upload_page(coop, err.errors, 400)
-    except sa.exc.IntegrityError:  # another write took a number or an email meanwhile
-        result = svc.check_file(current_user, coop, data)
-        if not result.ok:
-            svc.drop_pending(_folder(), token, path)
-            return _upload_page(coop, result.errors, 400)
-        svc.release_pending(_folder(), token, path)
-        flash(_("The register changed during the import; nothing was saved. Confirm again."),
-              "error")
-        return _preview(coop, result, token, 409)
-    except Exception:
-        svc.release_pending(_folder(), token, path)
-        raise
-    svc.drop_pending(_folder(), token, path)
+    count = confirm_upload(
+        coop, _folder(), lambda data: svc.import_register(current_user, coop, data),
+        lambda data: svc.check_file(current_user, coop, data),
+        lambda errors=(), status=200: _upload_page(coop, errors, status),
+        lambda result, token, status: _preview(coop, result, token, status),
+        _("The register changed during the import; nothing was saved. Confirm again."))
+    if not isinstance(count, int):
+        return count
     flash(ngettext("%(num)s sociétaire imported.", "%(num)s sociétaires imported.", count),
           "success")
     return redirect(url_for("gov.members", slug=slug))
+
+
+def confirm_upload(coop, folder, do_import, check, upload_page, preview, changed: str):
+    """The confirm step of every CSV import: claim the checked file of the form's token (once),
+    import it all or nothing, and give back the count, or the page to show instead: the upload
+    page with the errors of a file that no longer passes, or the preview again (409) when a
+    concurrent write got in the way."""
+    form = ConfirmForm()
+    token = form.token.data
+    claimed = svc.claim_pending(folder, token, coop, current_user) \
+        if form.validate_on_submit() else None
+    if claimed is None:
+        flash(_("This import was already done, or has expired: send the file again."), "error")
+        return upload_page(status=400)
+    path, data = claimed
+    try:
+        count = do_import(data)
+    except Forbidden:
+        svc.drop_pending(folder, token, path)
+        abort(403)
+    except svc.ImportRefused as err:  # the data changed since the preview
+        svc.drop_pending(folder, token, path)
+        return upload_page(err.errors, 400)
+    except sa.exc.IntegrityError:  # another write took a number or an email meanwhile
+        result = check(data)
+        if not result.ok:
+            svc.drop_pending(folder, token, path)
+            return upload_page(result.errors, 400)
+        svc.release_pending(folder, token, path)
+        flash(changed, "error")
+        return preview(result, token, 409)
+    except Exception:
+        svc.release_pending(folder, token, path)
+        raise
+    svc.drop_pending(folder, token, path)
+    return count
 
 
 @bp.get("/c/<slug>/members.csv")

@@ -8,12 +8,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import capital_queries as cq
 from ..extensions import db, htmx
 from ..messages import message
 from ..forms.register import STATUSES, CollegeMoveForm, MemberForm, StatusForm
 from ..models import Membership
 from ..permissions import can_admin, can_see_contacts, can_see_register
 from ..queries import member_voting_share, register_page
+from ..rules import Balance
 from ..services import register as svc
 from . import bp, load_coop, run
 
@@ -71,9 +73,11 @@ def member(slug, number):
     college_form = CollegeMoveForm(on=date.today()) if admin else None
     if college_form:
         college_form.college.choices = [(c.code, c.name) for c in coop.colleges]
+    contacts = own or can_see_contacts(current_user, coop)  # also who sees the statement
     return render_template(
         "governance/member.html", coop=coop, m=m, share=member_voting_share(m), own=own,
-        contacts=own or can_see_contacts(current_user, coop), admin=admin,
+        held=cq.member_balances([m.id]).get(m.id, Balance()) if contacts else None,
+        contacts=contacts, admin=admin,
         status_form=StatusForm(on=date.today()) if admin else None, college_form=college_form)
 
 

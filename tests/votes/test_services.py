@@ -190,3 +190,24 @@ def test_closing_rewrites_ballots_apart_from_the_emargement(smart):
     stored = list(db.session.execute(sa.text(order)).scalars())
     assert stored == sorted(stored) and len(stored) == len(voters)
     assert ballotbox.verify(vote.box_json)[0] == []
+
+
+@pytest.mark.parametrize("method, options, choices", [
+    ("resolution", [], ["for", "for", "against", "abstain", "for", "against"]),
+    ("choice", ["A", "B", "C"], ["o1", "o2", "o1", None, "o3", "o1"]),
+    ("approval", ["A", "B", "C"], [["o1", "o2"], ["o2", "o1"], ["o3"], [], ["o1"], ["o2"]]),
+    ("majority_judgment", ["A", "B"], [{"o1": "Bien", "o2": "Passable"}] * 3
+     + [{"o1": "Insuffisant", "o2": "Très bien"}] * 3),
+])
+def test_the_grouped_count_equals_the_recount_of_single_ballots(smart, method, options, choices):
+    """The close counts from GROUP BY rows; the box's verifier recounts ballot by ballot."""
+    coop, admin, voters = smart
+    vote = opened(coop, admin, method=method, options=options, quorum="",
+                  **({"seats": 2} if method == "approval" else {}))
+    for person, choice in zip(voters, choices, strict=True):
+        svc.cast(person, vote, choice, now=NOW)
+    grouped = svc.count(vote).as_json()
+    vote.closed_at = NOW  # what the close sets before sealing
+    problems, recount = ballotbox.verify(svc.sealed_box(vote))
+    assert problems == [] and grouped == recount
+    assert grouped == svc.close_vote(admin, vote, now=NOW)

@@ -1,142 +1,16 @@
-"""Pure rules of the register (RULES.md §1): weights, colleges, voting shares, status changes.
+"""Pure rules of the share capital (RULES.md §5, SCOP ratios of §1) and of capital campaigns.
 
-No Flask, no database: plain values in, plain values out, exact arithmetic.
-Errors carry a stable `code` and parameters; the caller turns them into a translated message.
+No Flask, no database: plain values in, plain values out, exact arithmetic (Decimal, Fraction).
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from fractions import Fraction
 
-MIN_COLLEGES, MAX_COLLEGES = 3, 10
-MIN_COLLEGE_WEIGHT, MAX_COLLEGE_WEIGHT = Fraction(1, 10), Fraction(1, 2)
+from . import RuleError, parse_fraction
 
-
-@dataclass
-class RuleError(Exception):
-    """A rule was broken; `code` names the rule, `params` fill its message."""
-
-    code: str
-    params: dict = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.params}"
-
-
-_PERCENT = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*%\s*$")
-_FRACTION = re.compile(r"^\s*(\d{1,6})\s*/\s*(\d{1,6})\s*$")
-_DECIMAL = re.compile(r"^\s*(\d{1,6}(?:[.,]\d{1,12})?)\s*$")
-
-
-def parse_fraction(text: str) -> Fraction:
-    """Read "3/10", "0.3", "30 %" or "33,33 %" as an exact fraction; percentages allow two decimals."""
-    if m := _PERCENT.match(text or ""):
-        return Fraction(Decimal(m.group(1).replace(",", "."))) / 100
-    if m := _FRACTION.match(text or ""):
-        if int(m.group(2)) == 0:
-            raise RuleError("zero_denominator", {"value": text})
-        return Fraction(int(m.group(1)), int(m.group(2)))
-    if m := _DECIMAL.match(text or ""):
-        try:
-            return Fraction(Decimal(m.group(1).replace(",", ".")))
-        except InvalidOperation:  # pragma: no cover - the pattern already excludes it
-            pass
-    raise RuleError("not_a_weight", {"value": text})
-
-
-def fraction_str(value: Fraction) -> str:
-    """The exact form written in the database and in ballot boxes: "3/10", "1"."""
-    value = Fraction(value)
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-
-
-def parse_share(text: str | None) -> Fraction | None:
-    """A threshold or quorum between 0 and 1 inclusive, or None for an empty value."""
-    if text is None or not str(text).strip():
-        return None
-    value = parse_fraction(str(text))
-    if not 0 <= value <= 1:
-        raise RuleError("share_out_of_range", {"value": text})
-    return value
-
-
-def validate_colleges(weights: dict[str, Fraction]) -> None:
-    """College weighting (SCIC): 3 to 10 colleges, each 10 % to 50 %, summing to exactly 100 %."""
-    n = len(weights)
-    if not MIN_COLLEGES <= n <= MAX_COLLEGES:
-        raise RuleError("college_count", {"count": n, "min": MIN_COLLEGES, "max": MAX_COLLEGES})
-    for code, weight in weights.items():
-        if not MIN_COLLEGE_WEIGHT <= weight <= MAX_COLLEGE_WEIGHT:
-            raise RuleError("college_weight", {"college": code, "weight": weight})
-    total = sum(weights.values(), Fraction(0))
-    if total != 1:
-        raise RuleError("college_sum", {"total": total})
-
-
-def voting_shares(weighting: str, college_weights: dict[str, Fraction],
-                  members_per_college: dict[str, int]) -> dict[str, Fraction]:
-    """Effective voting share of one active member of each college: w_c / n_c, or 1/N.
-
-    Without colleges every key gets 1/N where N counts all active members.
-    A college without members yields 0 for its (absent) members.
-    """
-    if weighting == "none":
-        total = sum(members_per_college.values())
-        return {c: (Fraction(1, total) if total else Fraction(0)) for c in members_per_college}
-    return {c: (Fraction(w) / members_per_college[c] if members_per_college.get(c) else Fraction(0))
-            for c, w in college_weights.items()}
-
-
-def college_vote_shares(weighting: str, college_weights: dict[str, Fraction],
-                        members_per_college: dict[str, int]) -> dict[str, Fraction]:
-    """Share of the votes held by each college as a whole (its weight, or its head count / N)."""
-    if weighting == "none":
-        total = sum(members_per_college.values())
-        return {c: Fraction(n, total) if total else Fraction(0)
-                for c, n in members_per_college.items()}
-    return {c: Fraction(w) for c, w in college_weights.items()}
-
-
-# Allowed status changes of a membership: candidate → admitted → resigned/excluded/deceased.
-TRANSITIONS: dict[str, set[str]] = {
-    "candidate": {"admitted", "resigned", "deceased"},
-    "admitted": {"resigned", "excluded", "deceased"},
-    "resigned": set(),
-    "excluded": set(),
-    "deceased": set(),
-}
-EXIT_STATUSES = {"resigned", "excluded", "deceased"}
-
-
-def check_transition(current: str, new: str, *, on, decision_ref: str = "",
-                     reason: str = "", since=None) -> None:
-    """Refuse a status change the register does not allow, or one missing what it needs."""
-    if new not in TRANSITIONS.get(current, set()):
-        raise RuleError("bad_transition", {"current": current, "new": new})
-    if on is None:
-        raise RuleError("date_required", {})
-    if since is not None and on < since:
-        raise RuleError("date_before", {"date": on, "since": since})
-    if new == "admitted" and not decision_ref.strip():
-        raise RuleError("decision_required", {})
-    if new == "excluded" and not reason.strip():
-        raise RuleError("reason_required", {})
-
-
-def next_member_number(current_max: int | None) -> int:
-    """Membership numbers are sequential per cooperative and never reused."""
-    return (current_max or 0) + 1
-
-
-def percent(value: Fraction) -> Decimal:
-    """A share as a percentage rounded to two decimals, for display only."""
-    return (Decimal(value.numerator) * 100 / Decimal(value.denominator)).quantize(Decimal("0.01"))
-
-
-# --- Share capital (RULES.md §5 and the SCOP ratios of §1) -------------------------------------
 # A movement goes from one side to the other; None is the cooperative itself: a subscription goes
 # from None to a member, a reimbursement from a member to None, a transfer from member to member.
 # Quantities are never negative; a correction is the reversed copy of the movement it corrects.
@@ -148,6 +22,9 @@ EMPLOYEE_CATEGORIES = frozenset({"permanent_employee", "entrepreneur_employee"})
 SCOP_FORMS = frozenset({"scop_sa", "scop_sarl", "scop_sas", "cae"})
 
 
+MAX_AMOUNT = Decimal(10) ** 12  # the ledger's Numeric(14, 2) columns hold less than this
+
+
 def cents(value) -> Decimal:
     """An amount of money as an exact Decimal in cents; floats and fractions of a cent refused."""
     if isinstance(value, float):
@@ -156,7 +33,7 @@ def cents(value) -> Decimal:
         amount = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         raise RuleError("not_an_amount", {"value": value}) from None
-    if not amount.is_finite() or amount != amount.quantize(CENT):
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT or amount != amount.quantize(CENT):
         raise RuleError("not_an_amount", {"value": value})
     return amount.quantize(CENT)
 
@@ -392,3 +269,83 @@ def associate(category: str, admitted: bool, held: Balance) -> Associate:
     """A SCOP associate: one vote per admitted sociétaire holding at least one share."""
     return Associate(category in EMPLOYEE_CATEGORIES, held.subscribed,
                      Fraction(int(admitted and held.shares > 0)))
+
+
+# --- Capital campaigns with a matching rule (the "1+1" plan) ---------------------------------
+# A partner promises to match: each euro the partner brings is matched by `ratio` euros from the
+# other sociétaires and partners. Only what both sides brought counts as matched.
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    """Where a campaign stands: amounts brought in its period, matching, target, time left."""
+
+    partner: Decimal  # subscribed by the partner during the campaign
+    others: Decimal  # subscribed by everyone else during the campaign
+    matched: Decimal  # the others' euros that match the partner's: min(partner × ratio, others)
+    to_match: Decimal  # what the others still have to bring to match the partner fully
+    raised: Decimal  # partner + others
+    target: Decimal
+    progress: Fraction  # raised / target, capped at 1 (0 without a target)
+    days_left: int  # days to go, the deadline included; 0 once it has passed
+    started: bool
+    ended: bool
+
+
+def parse_ratio(text) -> Fraction:
+    """A matching ratio: "1" (one for one), "1/2", "2", "0.5"; more than 0, at most 100."""
+    try:
+        value = parse_fraction(str(text or "").strip())
+    except RuleError:
+        raise RuleError("campaign_ratio", {"value": text}) from None
+    if not 0 < value <= 100:
+        raise RuleError("campaign_ratio", {"value": text})
+    return value
+
+
+def check_campaign(target, starts_on: date | None, deadline: date | None) -> Decimal:
+    """The target in cents, once the target and the dates make sense."""
+    amount = cents(target)
+    if amount <= 0:
+        raise RuleError("amount_positive", {})
+    if starts_on is None or deadline is None:
+        raise RuleError("date_required", {})
+    if deadline < starts_on:
+        raise RuleError("date_before", {"date": deadline, "since": starts_on})
+    return amount
+
+
+def matched_amount(partner: Decimal, others: Decimal, ratio: Fraction) -> Decimal:
+    """The others' euros matched by the partner's: min(partner × ratio, others), in cents
+    (the partner's side rounded down: a fraction of a cent never counts as matched)."""
+    return max(Decimal(0), min(_times(partner, ratio, ROUND_FLOOR), others))
+
+
+def _times(amount: Decimal, ratio: Fraction, rounding: str) -> Decimal:
+    """amount × ratio in cents, rounded as asked (exact: the division is done by Fraction)."""
+    exact = Fraction(amount) * Fraction(ratio) * 100
+    whole = exact.numerator // exact.denominator
+    if rounding == ROUND_CEILING and whole != exact:
+        whole += 1
+    return Decimal(whole) / 100
+
+
+def campaign_progress(subscriptions, partner_id, ratio: Fraction, target: Decimal,
+                      starts_on: date, deadline: date, today: date) -> CampaignProgress:
+    """Progress of a campaign from (member id, day, amount subscribed) of the subscriptions:
+    only those dated from `starts_on` to `deadline` inclusive count."""
+    partner = others = Decimal(0)
+    for member, on, amount in subscriptions:
+        if starts_on <= on <= deadline:
+            if member == partner_id:
+                partner += amount
+            else:
+                others += amount
+    matched = matched_amount(partner, others, ratio)
+    to_match = max(Decimal(0), _times(partner, ratio, ROUND_CEILING) - others)
+    raised = partner + others
+    progress = min(Fraction(1), Fraction(raised) / Fraction(target)) if target > 0 \
+        else Fraction(0)
+    return CampaignProgress(partner, others, matched, to_match, raised, Decimal(target),
+                            progress, (deadline - max(today, starts_on)).days + 1
+                            if today <= deadline else 0, today >= starts_on, today > deadline)

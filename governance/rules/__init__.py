@@ -1,0 +1,147 @@
+"""Pure rules of the register (RULES.md §1): weights, colleges, voting shares, status changes;
+the share capital and capital campaigns in `rules.capital`, re-exported here.
+
+No Flask, no database: plain values in, plain values out, exact arithmetic.
+Errors carry a stable `code` and parameters; the caller turns them into a translated message.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+MIN_COLLEGES, MAX_COLLEGES = 3, 10
+MIN_COLLEGE_WEIGHT, MAX_COLLEGE_WEIGHT = Fraction(1, 10), Fraction(1, 2)
+
+
+@dataclass
+class RuleError(Exception):
+    """A rule was broken; `code` names the rule, `params` fill its message."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.params}"
+
+
+_PERCENT = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*%\s*$")
+_FRACTION = re.compile(r"^\s*(\d{1,6})\s*/\s*(\d{1,6})\s*$")
+_DECIMAL = re.compile(r"^\s*(\d{1,6}(?:[.,]\d{1,12})?)\s*$")
+
+
+def parse_fraction(text: str) -> Fraction:
+    """Read "3/10", "0.3", "30 %" or "33,33 %" as an exact fraction; percentages allow two decimals."""
+    if m := _PERCENT.match(text or ""):
+        return Fraction(Decimal(m.group(1).replace(",", "."))) / 100
+    if m := _FRACTION.match(text or ""):
+        if int(m.group(2)) == 0:
+            raise RuleError("zero_denominator", {"value": text})
+        return Fraction(int(m.group(1)), int(m.group(2)))
+    if m := _DECIMAL.match(text or ""):
+        try:
+            return Fraction(Decimal(m.group(1).replace(",", ".")))
+        except InvalidOperation:  # pragma: no cover - the pattern already excludes it
+            pass
+    raise RuleError("not_a_weight", {"value": text})
+
+
+def fraction_str(value: Fraction) -> str:
+    """The exact form written in the database and in ballot boxes: "3/10", "1"."""
+    value = Fraction(value)
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def parse_share(text: str | None) -> Fraction | None:
+    """A threshold or quorum between 0 and 1 inclusive, or None for an empty value."""
+    if text is None or not str(text).strip():
+        return None
+    value = parse_fraction(str(text))
+    if not 0 <= value <= 1:
+        raise RuleError("share_out_of_range", {"value": text})
+    return value
+
+
+def validate_colleges(weights: dict[str, Fraction]) -> None:
+    """College weighting (SCIC): 3 to 10 colleges, each 10 % to 50 %, summing to exactly 100 %."""
+    n = len(weights)
+    if not MIN_COLLEGES <= n <= MAX_COLLEGES:
+        raise RuleError("college_count", {"count": n, "min": MIN_COLLEGES, "max": MAX_COLLEGES})
+    for code, weight in weights.items():
+        if not MIN_COLLEGE_WEIGHT <= weight <= MAX_COLLEGE_WEIGHT:
+            raise RuleError("college_weight", {"college": code, "weight": weight})
+    total = sum(weights.values(), Fraction(0))
+    if total != 1:
+        raise RuleError("college_sum", {"total": total})
+
+
+def voting_shares(weighting: str, college_weights: dict[str, Fraction],
+                  members_per_college: dict[str, int]) -> dict[str, Fraction]:
+    """Effective voting share of one active member of each college: w_c / n_c, or 1/N.
+
+    Without colleges every key gets 1/N where N counts all active members.
+    A college without members yields 0 for its (absent) members.
+    """
+    if weighting == "none":
+        total = sum(members_per_college.values())
+        return {c: (Fraction(1, total) if total else Fraction(0)) for c in members_per_college}
+    return {c: (Fraction(w) / members_per_college[c] if members_per_college.get(c) else Fraction(0))
+            for c, w in college_weights.items()}
+
+
+def college_vote_shares(weighting: str, college_weights: dict[str, Fraction],
+                        members_per_college: dict[str, int]) -> dict[str, Fraction]:
+    """Share of the votes held by each college as a whole (its weight, or its head count / N)."""
+    if weighting == "none":
+        total = sum(members_per_college.values())
+        return {c: Fraction(n, total) if total else Fraction(0)
+                for c, n in members_per_college.items()}
+    return {c: Fraction(w) for c, w in college_weights.items()}
+
+
+# Allowed status changes of a membership: candidate → admitted → resigned/excluded/deceased.
+TRANSITIONS: dict[str, set[str]] = {
+    "candidate": {"admitted", "resigned", "deceased"},
+    "admitted": {"resigned", "excluded", "deceased"},
+    "resigned": set(),
+    "excluded": set(),
+    "deceased": set(),
+}
+EXIT_STATUSES = {"resigned", "excluded", "deceased"}
+
+
+def check_transition(current: str, new: str, *, on, decision_ref: str = "",
+                     reason: str = "", since=None) -> None:
+    """Refuse a status change the register does not allow, or one missing what it needs."""
+    if new not in TRANSITIONS.get(current, set()):
+        raise RuleError("bad_transition", {"current": current, "new": new})
+    if on is None:
+        raise RuleError("date_required", {})
+    if since is not None and on < since:
+        raise RuleError("date_before", {"date": on, "since": since})
+    if new == "admitted" and not decision_ref.strip():
+        raise RuleError("decision_required", {})
+    if new == "excluded" and not reason.strip():
+        raise RuleError("reason_required", {})
+
+
+def next_member_number(current_max: int | None) -> int:
+    """Membership numbers are sequential per cooperative and never reused."""
+    return (current_max or 0) + 1
+
+
+def percent(value: Fraction) -> Decimal:
+    """A share as a percentage rounded to two decimals, for display only."""
+    return (Decimal(value.numerator) * 100 / Decimal(value.denominator)).quantize(Decimal("0.01"))
+
+
+# The share capital and capital campaigns live in rules/capital.py (imported last: it uses
+# RuleError and parse_fraction from here).
+from .capital import (  # noqa: E402,F401  (re-exported: `rules.X` keeps working)
+    CENT, FLOOR_RATIO, SCOP_MIN_CAPITAL, SCOP_MIN_VOTES, EMPLOYEE_CATEGORIES, SCOP_FORMS, cents,
+    Movement, Balance, balances, check_balance, check_movement, subscription, transfer,
+    reimbursement, reversal, capital_delta, capital, daily_deltas, capital_history,
+    peak_capital, reimbursement_floor, floor_in_cents, room_above_floor, fits_above_floor,
+    payable_from_queue, Associate, ScopRatios, scop_ratios, scop_warnings, associate,
+    CampaignProgress, parse_ratio, check_campaign, matched_amount, campaign_progress)

@@ -1,0 +1,63 @@
+"""Opening a vote queues one notice per voter, in their language, sent after the request;
+`flask mail send` sends what is left and keeps failures for the next run."""
+import pytest
+import sqlalchemy as sa
+
+from governance.extensions import db
+from governance.mail_queue import send_queued
+from governance.models import QueuedMail
+from governance.services import DomainError
+from votes import services as svc
+
+from .test_views import EN, new_vote, outbox_mail, smart, user  # noqa: F401 - fixtures
+
+
+def queued(sent: bool | None = None) -> list[QueuedMail]:
+    stmt = sa.select(QueuedMail)
+    if sent is not None:
+        stmt = stmt.where(QueuedMail.sent_at.is_not(None) if sent else QueuedMail.sent_at.is_(None))
+    return db.session.scalars(stmt).all()
+
+
+def test_opening_notifies_every_voter_in_their_language(app, smart, user):
+    coop, admin, voters = smart
+    voters[0].locale = "en"
+    db.session.commit()
+    vote = new_vote(coop, admin, open_now=False)
+    page = user(admin).post(f"/votes/{vote.id}/open", headers=EN, follow_redirects=True)
+    assert "6 voters on the roll" in page.get_data(as_text=True)
+    assert len(queued(sent=True)) == 6 and queued(sent=False) == []
+    english = outbox_mail(app, voters[0].email)
+    assert "Vote open: Plan de continuation" in english and f"/votes/{vote.id}" in english
+    assert "Scrutin ouvert : Plan de continuation" in outbox_mail(app, voters[1].email)
+
+
+def test_mail_queued_by_a_refused_change_is_never_sent(app):
+    from governance.mail_queue import queue
+    from governance.services import service
+
+    @service
+    def refused():
+        queue("someone@example.org", "Subject", "Body")
+        raise DomainError("vote_not_open", {})
+
+    with pytest.raises(DomainError):
+        refused()
+    assert queued() == []
+
+
+def test_failures_stay_queued_and_the_command_retries_them(app, smart, runner):
+    coop, admin, _ = smart
+    vote = new_vote(coop, admin, open_now=False)
+    with app.test_request_context():
+        svc.open_vote(admin, vote)  # queued only: the view sends
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)  # nothing listens there
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 1 and "0 message(s) sent, 6 failed" in result.output
+    waiting = queued(sent=False)
+    assert len(waiting) == 6 and all(m.attempts == 1 and m.last_error for m in waiting)
+    app.config.update(MAIL_SERVER=None)
+    result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 0 and "6 message(s) sent, 0 failed" in result.output
+    with app.app_context():
+        assert send_queued() == (0, 0)  # claimed and sent once: never again
