@@ -241,6 +241,9 @@ def test_csv_export_columns_bom_and_formula_guard(coop, client, login):
                         "\"'=HYPERLINK(\"\"x\"\")\";")
     assert lines[2] == ("2;2024-02-01;transfer;1;Eve Employee;2;Fanny Fondation;2;50.00;50.00;"
                         "\"'@CA;2\";")
+    exported = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.action == "share.export")).one()
+    assert exported.actor_id == c.board.id and json.loads(exported.summary)["after"]["count"] == 2
 
 
 def test_statement_permissions_and_content(coop, client, login, make_person, make_coop,
@@ -341,3 +344,16 @@ def test_capital_chart_is_a_step_line_with_the_floor(coop, client, login):
     assert "<polyline" in svg and 'stroke-dasharray="5 3"' in svg  # the floor
     assert "Jan 1, 2024: €100; Jun 1, 2024: €200" in svg  # the description says the figures
     assert "floor €50" in svg
+
+
+def test_a_legal_persons_representative_sees_its_statement(coop, client, login, make_person):
+    from governance.models import PersonKind
+    c = coop()
+    rep = make_person("rep@example.org", "Rita", "Representative", locale="en")
+    c.fond.person.kind, c.fond.person.legal_name = PersonKind.LEGAL, "Fondation"
+    c.fond.person.representative = rep
+    db.session.commit()
+    login(rep)
+    assert client.get(f"/c/coop/members/{c.fond.number}/statement").status_code == 200
+    assert client.get(f"/c/coop/members/{c.emp.number}/statement").status_code == 403
+    assert client.get("/c/coop/members/999/statement").status_code == 403

@@ -17,7 +17,8 @@ from .. import rules
 from ..extensions import db
 from ..models import (Cooperative, Membership, MovementKind, Person, ReimbursementRequest,
                       RequestStatus, ShareMovement, Status)
-from . import DomainError, service
+from ..permissions import can_see_contacts
+from . import DomainError, Forbidden, service
 from .journal import record
 from .register import require_admin
 
@@ -235,3 +236,14 @@ def record_correction(actor: Person, movement: ShareMovement, *, on: date, refer
     mv = _append(actor, coop, draft, on=on, reference=reference, acknowledged=acknowledge_warning)
     process_queue(actor, coop, on=on)
     return mv
+
+
+@service
+def record_export(actor: Person, coop: Cooperative) -> None:
+    """Journal that the register of movements left the platform. Secretariat or board."""
+    if not can_see_contacts(actor, coop):
+        raise Forbidden()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(ShareMovement).where(
+        ShareMovement.cooperative_id == coop.id))
+    record(actor, "share.export", "cooperative", coop.id, cooperative_id=coop.id,
+           after={"count": count})

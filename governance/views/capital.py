@@ -24,7 +24,7 @@ from ..register_csv import guard
 from ..services import DomainError
 from ..services import capital as svc
 from . import bp, load_coop, run
-from .register import _int, _membership, _own_or
+from .register import _int, _membership
 
 EXPORT_BATCH = 2000
 
@@ -64,6 +64,7 @@ def capital_movements(slug):
 def capital_movements_csv(slug):
     """The register of movements as CSV (`;`, UTF-8 with BOM), streamed. Secretariat, board."""
     coop = load_coop(slug, can_see_contacts)
+    run(lambda: svc.record_export(current_user, coop))
     app, coop_id = current_app._get_current_object(), coop.id
 
     def generate():
@@ -201,14 +202,19 @@ def capital_queue(slug):
 @login_required
 def statement(slug, number):
     """A sociétaire's statement of shares, printable. The member themself, board, secretariat."""
-    coop = load_coop(slug, _own_or(can_see_contacts))
-    m = _membership(coop, number)
-    if m.person_id != current_user.id and not can_see_contacts(current_user, coop):
-        abort(403)
+    coop = load_coop(slug, lambda person, coop: True)  # the membership decides, below
+    board = can_see_contacts(current_user, coop)
+    m = db.session.scalar(sa.select(Membership).where(Membership.cooperative_id == coop.id,
+                                                      Membership.number == number))
+    if m is None or current_user.id not in (m.person_id, m.person.representative_id):
+        if not board:
+            abort(403)  # the same answer whether or not the number exists
+        if m is None:
+            abort(404)
     st = cq.member_statement(m)
     return render_template(
         "governance/statement.html", coop=coop, m=m, st=st, today=date.today(),
         vote_share=member_voting_share(m),
         capital_share=cq.share_of(st.balance.subscribed, cq.capital_now(coop)),
         queued=[line for line in st.requests if line.place],
-        board=can_see_contacts(current_user, coop))
+        board=board)

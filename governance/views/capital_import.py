@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -12,11 +12,10 @@ from flask_login import current_user, login_required
 from ..forms.imports import ConfirmForm, ImportForm
 from ..messages import message, register_messages
 from ..permissions import can_admin
-from ..services import Forbidden
 from ..services import capital_import as svc
 from ..services import imports as pending
 from . import bp, load_coop
-from .imports import PREVIEW_ROWS, SHOWN_ERRORS, confirm_upload
+from .imports import PREVIEW_ROWS, SHOWN_ERRORS, confirm_upload, upload_step
 
 register_messages({
     "csv_no_movements": _l("The file has a header row but no movement."),
@@ -74,17 +73,11 @@ def _preview(coop, result, token, status=200):
 def capital_import(slug):
     """Upload a movements file: its error report, or a preview to confirm. Secretariat only."""
     coop = load_coop(slug, can_admin)
-    form = ImportForm()
-    if not form.validate_on_submit():
-        return _upload_page(coop, status=400 if form.is_submitted() else 200, form=form)
-    data = form.file.data.read()
-    try:
-        result = svc.check_file(current_user, coop, data)
-    except Forbidden:
-        abort(403)
-    if not result.ok:
-        return _upload_page(coop, result.errors, 400)
-    return _preview(coop, result, pending.save_pending(_folder(), data, coop, current_user))
+    return upload_step(
+        lambda data: svc.check_file(current_user, coop, data),
+        lambda errors=(), status=200, form=None: _upload_page(coop, errors, status, form),
+        lambda result, data: _preview(coop, result,
+                                      pending.save_pending(_folder(), data, coop, current_user)))
 
 
 @bp.post("/c/<slug>/capital/import/confirm")

@@ -84,17 +84,27 @@ def _upload_page(coop, errors=(), status=200, form=None):
 def register_import(slug):
     """Upload a register file: its error report, or a preview to confirm. Secretariat only."""
     coop = load_coop(slug, can_admin)
+    return upload_step(
+        lambda data: svc.check_file(current_user, coop, data),
+        lambda errors=(), status=200, form=None: _upload_page(coop, errors, status, form),
+        lambda result, data: _preview(coop, result,
+                                      svc.save_pending(_folder(), data, coop, current_user)))
+
+
+def upload_step(check, upload_page, preview):
+    """The upload step of every CSV import: the form's errors, the file's error report, or the
+    preview of a checked file (`preview(result, data)` keeps it for the confirm step)."""
     form = ImportForm()
     if not form.validate_on_submit():
-        return _upload_page(coop, status=400 if form.is_submitted() else 200, form=form)
+        return upload_page(status=400 if form.is_submitted() else 200, form=form)
     data = form.file.data.read()
     try:
-        result = svc.check_file(current_user, coop, data)
+        result = check(data)
     except Forbidden:
         abort(403)
     if not result.ok:
-        return _upload_page(coop, result.errors, 400)
-    return _preview(coop, result, svc.save_pending(_folder(), data, coop, current_user))
+        return upload_page(result.errors, 400)
+    return preview(result, data)
 
 
 def _preview(coop, result, token, status=200):
