@@ -152,3 +152,43 @@ def login(client):
         return response
 
     return do
+
+
+@pytest.fixture
+def crowd(app):
+    """crowd(n, attempt) runs attempt(i) for i < n in n threads at once, each in its own app
+    context of an app whose pool holds all n connections; returns the outcomes (a DomainError's
+    code, else what attempt returned). PostgreSQL only (SQLite serialises writers anyway)."""
+    import threading
+
+    from governance.services import DomainError
+
+    def run(n, attempt):
+        other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": n, "max_overflow": 0}})
+        start = threading.Barrier(n, timeout=30)
+        outcomes, lock = [], threading.Lock()
+
+        def one(i):
+            with other.app_context():
+                prepared = attempt(i)  # loads its rows, returns the write to race
+                start.wait()
+                try:
+                    outcome = prepared()
+                except DomainError as err:
+                    outcome = err.code
+                finally:
+                    db.session.remove()
+                with lock:
+                    outcomes.append(outcome)
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        with other.app_context():
+            db.engine.dispose()
+        return outcomes
+
+    return run

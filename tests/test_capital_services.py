@@ -1,6 +1,5 @@
 """The share ledger through its services: movements, refusals, corrections, queue, SCOP, reads."""
 import json
-import threading
 from datetime import date
 from decimal import Decimal as D
 from fractions import Fraction as F
@@ -8,7 +7,6 @@ from fractions import Fraction as F
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from governance import capital_queries as cq
 from governance.extensions import db
 from governance.models import (AuditEntry, Membership, Person, ReimbursementRequest,
@@ -248,37 +246,18 @@ def test_statement_summary_and_history(make_coop, make_person, make_member):
 
 
 @pytest.mark.skipif(not is_postgres(), reason="needs PostgreSQL (TEST_DATABASE_URL)")
-def test_concurrent_transfers_of_the_same_shares_leave_one(app, setup):
+def test_concurrent_transfers_of_the_same_shares_leave_one(setup, crowd):
     coop, admin, seller, *buyers = setup()
     cap.record_subscription(admin, seller, 10, on=DAY)
     ids = admin.id, seller.id, [b.id for b in buyers]
-    crowd = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10, "max_overflow": 0}})
-    start = threading.Barrier(10, timeout=30)
-    outcomes, lock = [], threading.Lock()
 
     def attempt(i):
-        with crowd.app_context():
-            actor, frm = db.session.get(Person, ids[0]), db.session.get(Membership, ids[1])
-            to = db.session.get(Membership, ids[2][i % 2])
-            start.wait()
-            try:
-                cap.record_transfer(actor, frm, to, 10, on=DAY, reference=f"CA {i}")
-                outcome = "moved"
-            except DomainError as err:
-                outcome = err.code
-            finally:
-                db.session.remove()
-            with lock:
-                outcomes.append(outcome)
+        actor, frm = db.session.get(Person, ids[0]), db.session.get(Membership, ids[1])
+        to = db.session.get(Membership, ids[2][i % 2])
+        return lambda: cap.record_transfer(actor, frm, to, 10, on=DAY,
+                                           reference=f"CA {i}") and "moved"
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    with crowd.app_context():
-        db.engine.dispose()
+    outcomes = crowd(10, attempt)
     assert sorted(outcomes) == ["moved"] + ["shares_not_held"] * 9
     db.session.expire_all()
     balances = cq.member_balances([ids[1], *ids[2]])
