@@ -69,6 +69,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_governance(app)
     from votes import register_votes
     register_votes(app)
+    from assemblies import register_assemblies
+    register_assemblies(app)
 
     @app.get("/healthz")
     def healthz():

@@ -30,6 +30,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench import register_bench as rb
+from bench.common import guard, instrument
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/coopgov_bench_capital"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -218,7 +219,7 @@ def main(argv=None) -> int:
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     url_s = url.render_as_string(hide_password=False)
-    rb._guard(url, args.force)
+    guard(url, args.force)
     rb.reset_database(url_s)
     app = rb.make_app(url_s)
     started = time.perf_counter()
@@ -227,17 +228,8 @@ def main(argv=None) -> int:
     build_s = time.perf_counter() - started
     print(f"loaded {args.members} members and {args.movements} movements in {build_s:.1f} s")
 
-    from governance.extensions import db
     recorder = rb.Recorder()
-    with app.app_context():
-        engine = db.engine
-        dialect = engine.dialect.name
-        with engine.connect() as conn:
-            version = conn.exec_driver_sql(
-                "SELECT version()" if dialect == "postgresql" else "SELECT sqlite_version()"
-            ).scalar()
-    sa.event.listen(engine, "before_cursor_execute", recorder.before)
-    sa.event.listen(engine, "after_cursor_execute", recorder.after)
+    dialect, version = instrument(app, recorder)
     client = app.test_client()
     rb.login(client)
     load_before = os.getloadavg()[0]

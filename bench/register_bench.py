@@ -26,6 +26,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.common import guard, instrument
+
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/coopgov_bench"
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_P95_MS = 100.0
@@ -72,14 +74,6 @@ def make_app(url: str):
         "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SERVER_NAME": None,
         "LOGIN_RATE_LIMIT": "1000 per minute",
     })
-
-
-def _guard(url: sa.URL, force: bool) -> None:
-    """The database is wiped: refuse one whose name does not say it is a benchmark's."""
-    name = Path(url.database or "").name
-    if "bench" not in name.lower() and not force:
-        sys.exit(f"Refusing to wipe database {name!r}: its name must contain 'bench' "
-                 "(or pass --force).")
 
 
 def ensure_postgres_database(url: sa.URL) -> None:
@@ -136,8 +130,9 @@ def _pick(rng: random.Random, weighted: list[tuple]) -> tuple:
     return weighted[-1]
 
 
-def load(app, members: int, seed: int) -> None:
-    """One cooperative, five colleges, `members` people and memberships, one admin."""
+def load(app, members: int, seed: int, statuses=STATUSES) -> None:
+    """One cooperative, five colleges, `members` people and memberships (their statuses drawn
+    from `statuses`), one admin."""
     from flask_migrate import upgrade
 
     from governance.extensions import db
@@ -174,7 +169,7 @@ def load(app, members: int, seed: int) -> None:
                 representative_id=None, cooperative_id=None, password_hash=None, locale=None,
                 is_platform_admin=False, is_active_account=True, created_at=now))
             code, _name, _w, category, _share = _pick(rng, COLLEGES)
-            status = _pick(rng, STATUSES)[0]
+            status = _pick(rng, statuses)[0]
             applied = date(2015, 1, 1) + timedelta(days=rng.randint(0, 3650))
             admitted = applied + timedelta(days=rng.randint(10, 90)) if status != "candidate" \
                 else None
@@ -328,14 +323,16 @@ SQLITE_SCAN = re.compile(r"^(SCAN|SEARCH) (\S+)(?: AS \S+)?(?: USING (?:COVERING
                          r"(INDEX (\S+)|INTEGER PRIMARY KEY))?(?: (\(.*\)))?")
 
 
-def explain(app, statements, top: int = 3) -> list[dict]:
+def explain(app, statements, top: int = 3, keep=None) -> list[dict]:
     """EXPLAIN a request's register statements (count, page, per-college counts, member by
-    number, …), slowest first, with the parameters they ran with; else its slowest SELECT."""
+    number, …; or those `keep(sql)` accepts), slowest first, with the parameters they ran
+    with; else its slowest SELECT."""
     from governance.extensions import db
     out = []
+    keep = keep or (lambda sql: label(sql) in MAIN)
     ranked = [s for s in sorted(statements, key=lambda s: s[2], reverse=True)
               if s[0].lstrip().upper().startswith("SELECT")]
-    chosen = [s for s in ranked if label(s[0]) in MAIN][:top] or ranked[:1]
+    chosen = [s for s in ranked if keep(s[0])][:top] or ranked[:1]
     with app.app_context(), db.engine.connect() as conn:
         pg = conn.dialect.name == "postgresql"
         for statement, params, took in chosen:
@@ -469,7 +466,7 @@ def main(argv=None) -> int:
     if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     url_s = url.render_as_string(hide_password=False)
-    _guard(url, args.force)
+    guard(url, args.force)
 
     if url.get_backend_name() == "postgresql":
         ensure_postgres_database(url)
@@ -485,17 +482,8 @@ def main(argv=None) -> int:
         build_s = time.perf_counter() - started
         print(f"loaded {args.members} members in {build_s:.1f} s")
 
-    from governance.extensions import db
     recorder = Recorder()
-    with app.app_context():
-        engine = db.engine
-        dialect = engine.dialect.name
-        with engine.connect() as conn:
-            version = conn.exec_driver_sql(
-                "SELECT version()" if dialect == "postgresql" else "SELECT sqlite_version()"
-            ).scalar()
-    sa.event.listen(engine, "before_cursor_execute", recorder.before)
-    sa.event.listen(engine, "after_cursor_execute", recorder.after)
+    dialect, version = instrument(app, recorder)
 
     # No app context is held open here: each test-client request gets its own, hence its own
     # SQLAlchemy session, exactly as in production.

@@ -43,11 +43,11 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
+from bench.common import guard
 from bench.register_bench import (
     COLLEGES,
     FIRST,
     LAST,
-    _guard,
     _pick,
     ensure_postgres_database,
     reset_database,
@@ -834,7 +834,7 @@ def main(argv=None) -> int:
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     url_s = url.render_as_string(hide_password=False)
-    _guard(url, args.force)
+    guard(url, args.force)
     ensure_postgres_database(url)
     reset_database(url_s)
 

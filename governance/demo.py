@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from . import demo_capital
+from . import demo_board, demo_capital
 from .extensions import db
 from .models import College, Cooperative, Person, PersonKind, Role, SiteMeta
 from .permissions import grant
@@ -167,4 +167,5 @@ def _load() -> None:
     for extra in EXTRAS:
         extra(coops, rng)
     demo_capital.load(coops, rng)  # share ledgers, the "1+1" campaign
+    demo_board.load(coops, rng)  # SmartFr's board: mandates, meetings, minutes
     db.session.add(SiteMeta(key="demo", value="1"))

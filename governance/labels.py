@@ -5,6 +5,7 @@ from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
 
+from .forms.board import ATTENDANCE, MINUTES_STATES, ROLES
 from .forms.capital import KIND_LABELS
 from .forms.coops import COUNTINGS, LEGAL_FORMS
 from .forms.register import CATEGORIES, STATUSES
@@ -24,7 +25,8 @@ def fraction(value) -> str:
 
 
 # Links that other packages add to a cooperative's page: (endpoint, lazy label).
-COOP_LINKS: list[tuple[str, object]] = [("gov.capital", _l("Share capital"))]
+COOP_LINKS: list[tuple[str, object]] = [("gov.capital", _l("Share capital")),
+                                         ("gov.board", _l("Board"))]
 
 GLOBALS = {
     "coop_links": COOP_LINKS,
@@ -33,4 +35,7 @@ GLOBALS = {
     "category_label": _labeller(CATEGORIES),
     "status_label": _labeller(STATUSES),
     "movement_label": _labeller(KIND_LABELS),
+    "mandate_role_label": _labeller(ROLES),
+    "attendance_label": _labeller(ATTENDANCE),
+    "minutes_state_label": _labeller(MINUTES_STATES),
 }

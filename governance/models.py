@@ -339,6 +339,8 @@ class ReimbursementRequest(db.Model):
 
 # Campaigns and the ledger's derived tables (kept apart: this file stays under ~400 lines).
 from .capital_models import CapitalCampaign, CapitalDay, ShareBalance  # noqa: E402,F401
+from .board_models import (  # noqa: E402,F401  (the board: mandates, meetings)
+    AttendanceStatus, BoardAttendance, BoardMandate, BoardMeeting, MandateRole, MinutesState)
 
 
 class QueuedMail(db.Model):

@@ -66,6 +66,11 @@ def can_see_contacts(person, coop) -> bool:
     return bool(roles_in(person, coop) & {"admin", "board"})
 
 
+def can_run_board(person, coop) -> bool:
+    """Board meetings, their agenda and attendance: secretariat and board."""
+    return bool(roles_in(person, coop) & {"admin", "board"})
+
+
 def platform_admin_required(view):
     """Only platform admins (403 for others; login first when anonymous)."""
 

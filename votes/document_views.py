@@ -1,12 +1,11 @@
 """Routes for the documents attached to a vote: download, attach and remove (drafts only)."""
 from __future__ import annotations
 
-import io
-
-from flask import abort, flash, redirect, send_file, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from governance.downloads import send_document
 from governance.extensions import db
 from governance.permissions import can_admin
 from governance.views import run
@@ -36,11 +35,7 @@ def document(vote_id, doc_id):
     vote = load_vote(vote_id)
     if vote.state == State.DRAFT and not can_admin(current_user, vote.cooperative):
         abort(404)
-    doc = _document(vote, doc_id)
-    response = send_file(io.BytesIO(doc.content), mimetype=doc.media_type, as_attachment=True,
-                         download_name=doc.name, etag=doc.sha256, max_age=0)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return send_document(_document(vote, doc_id))
 
 
 @bp.post("/votes/<int:vote_id>/documents")

@@ -17,5 +17,7 @@ register_messages({
     "already_voted": _l("A ballot has already been cast for you in this vote."),
     "bad_ballot": _l("This ballot is not valid for this vote: choose again."),
     "documents_frozen": _l("The documents of a vote are frozen when it opens."),
+    "vote_in_assembly": _l("This resolution is voted, opened and closed through its general "
+                           "assembly's page."),
     "too_many_documents": _l("A vote holds at most %(max)s documents."),
 })

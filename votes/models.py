@@ -66,6 +66,9 @@ class Vote(db.Model):
     # What the result pages read, written with the box: its result and colleges, and its
     # ballots summed per (college, choice); small however many ballots the box holds.
     summary_json: Mapped[Optional[str]] = mapped_column(sa.Text)
+    # A resolution of a general assembly: ballots arrive only through the assembly's pages,
+    # which check attendance and proxies (and take advance votes before the sitting).
+    held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cooperative: Mapped[Cooperative] = relationship()

@@ -59,6 +59,11 @@ def tracker() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
+def _check_held(vote: Vote, held_ok: bool) -> None:
+    if vote.held and not held_ok:
+        raise DomainError("vote_in_assembly", {})
+
+
 def _require_admin(actor, coop) -> None:
     if actor is not None and not can_admin(actor, coop):
         raise Forbidden()
@@ -182,9 +187,11 @@ def _eligible(vote: Vote) -> list[tuple[Person, Membership | None]]:
 
 @service
 def open_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
-              notify: bool = True) -> int:
-    """Open the vote and freeze its roll (RULES.md §2); email the voters. Admin only."""
+              notify: bool = True, held_ok: bool = False) -> int:
+    """Open the vote and freeze its roll (RULES.md §2); email the voters. Admin only.
+    An assembly's resolution is opened by its assembly (`held_ok`)."""
     _require_admin(actor, vote.cooperative)
+    _check_held(vote, held_ok)
     if vote.state != State.DRAFT:
         raise DomainError("vote_not_draft", {})
     now = now or utcnow()
@@ -249,18 +256,29 @@ class Receipt:
 @service
 def cast(actor: Person, vote: Vote, choice, *, now: datetime | None = None,
          entry: RollEntry | None = None) -> Receipt:
-    """Put the actor's ballot in the box; once only.
-
-    The conditional update of the roll entry decides between concurrent attempts (the second
-    waits for the first's row lock, then finds the entry voted); the emargement's unique key
-    backs it up. `entry` is the actor's roll entry when the caller already loaded it.
-    """
-    if not is_open(vote, now):
-        raise DomainError("vote_not_open", {})
+    """Put the actor's own ballot in the box; once only. `entry` is the actor's roll entry
+    when the caller already loaded it."""
+    _check_held(vote, False)
     if entry is None:
         entry = db.session.scalar(sa.select(RollEntry).where(
             RollEntry.vote_id == vote.id, RollEntry.person_id == actor.id))
     if entry is None or entry.person_id != actor.id or entry.vote_id != vote.id:
+        raise Forbidden()
+    return put_ballot(actor, vote, entry, choice, now=now)
+
+
+def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
+               channel: str = "online", now: datetime | None = None) -> Receipt:
+    """Put the ballot of roll entry `entry` in the box, for a caller that checked who may cast
+    it (the voter; their proxy holder in an assembly). Runs inside the caller's service.
+
+    The conditional update of the roll entry decides between concurrent attempts (the second
+    waits for the first's row lock, then finds the entry voted); the emargement's unique key
+    backs it up.
+    """
+    if not is_open(vote, now):
+        raise DomainError("vote_not_open", {})
+    if entry.vote_id != vote.id:
         raise Forbidden()
     if rules.ballot_error(poll_of(vote), choice) is not None:
         raise DomainError("bad_ballot", {})  # the detail could reveal the intended choice
@@ -275,7 +293,7 @@ def cast(actor: Person, vote: Vote, choice, *, now: datetime | None = None,
                "choice": choice}
     digest = ballotbox.ballot_hash(vote.public_id, content)
     db.session.add_all([
-        Emargement(roll_entry_id=entry.id),
+        Emargement(roll_entry_id=entry.id, channel=channel),
         Ballot(id=secrets.token_hex(16), vote_id=vote.id, tracker=code, college=entry.college,
                weight=entry.weight, choice_json=json.dumps(choice, ensure_ascii=False),
                hash=digest)])
@@ -288,9 +306,11 @@ def cast(actor: Person, vote: Vote, choice, *, now: datetime | None = None,
 
 
 @service
-def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None) -> dict:
+def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
+               held_ok: bool = False) -> dict:
     """Seal the box and compute the result (admin, or the clock when `actor` is None)."""
     _require_admin(actor, vote.cooperative)
+    _check_held(vote, held_ok)
     closed_at = now or utcnow()
     # Conditional update: of two simultaneous closes, the second finds the vote closed.
     changed = db.session.execute(
@@ -335,9 +355,10 @@ def purge_dead_rows() -> None:
             conn.execute(sa.text("VACUUM ballot"))
 
 
-def close(actor: Person | None, vote: Vote, *, now: datetime | None = None) -> dict:
+def close(actor: Person | None, vote: Vote, *, now: datetime | None = None,
+          held_ok: bool = False) -> dict:
     """Close and seal the vote, then purge the ballots' old row versions."""
-    result = close_vote(actor, vote, now=now)
+    result = close_vote(actor, vote, now=now, held_ok=held_ok)
     purge_dead_rows()
     return result
 

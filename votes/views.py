@@ -161,7 +161,9 @@ def index(slug):
 def new(slug):
     """Create a draft vote (secretariat)."""
     coop = load_coop(slug, can_admin)
-    form = VoteForm(coop=coop)
+    # `?for=board` (the board's pages): the board votes, on an open ballot, unless changed.
+    form = VoteForm(coop=coop, data={"eligibility": "board", "secret": False}
+                    if request.args.get("for") == "board" else None)
     if form.validate_on_submit():
         vote = run(lambda: svc.create_vote(current_user, coop, form.draft()),
                    _("The vote is created as a draft: check it, then open it."))

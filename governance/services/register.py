@@ -157,8 +157,24 @@ def set_email_consent(actor: Person, membership: Membership, consent: bool) -> M
     """A sociétaire (or the secretariat) records consent to convocation by email."""
     if actor.id != membership.person_id:
         require_admin(actor, membership.cooperative)
+    before = {"email_consent": membership.email_consent, "on": membership.email_consent_on}
     membership.email_consent = consent
     membership.email_consent_on = date.today()
     record(actor, "member.email_consent", "membership", membership.id,
-           cooperative_id=membership.cooperative_id, after={"email_consent": consent})
+           cooperative_id=membership.cooperative_id, before=before,
+           after={"email_consent": consent, "on": membership.email_consent_on})
     return membership
+
+
+@service
+def set_own_email_consents(actor: Person, consents: dict[int, bool]) -> int:
+    """A sociétaire chooses, per cooperative, whether to be convened by email; only their own
+    memberships (by id). Records and journals each change; returns how many changed."""
+    mine = {m.id: m for m in db.session.scalars(
+        sa.select(Membership).where(Membership.person_id == actor.id))}
+    if set(consents) - set(mine):
+        raise Forbidden()
+    changed = [mine[i] for i, consent in consents.items() if mine[i].email_consent != consent]
+    for membership in changed:
+        set_email_consent(actor, membership, consents[membership.id])
+    return len(changed)

@@ -33,7 +33,7 @@ from ..forms.auth import (
 from ..messages import message
 from ..models import Cooperative, CoopRole, Membership
 from ..permissions import can_admin
-from ..services import DomainError, accounts
+from ..services import DomainError, accounts, register
 from . import load_coop, run
 
 bp = Blueprint("auth", __name__)
@@ -214,6 +214,20 @@ def _account_page(password_form: ChangePasswordForm, status: int = 200):
 def account():
     """Own name, email, memberships, roles, language and password."""
     return _account_page(ChangePasswordForm(formdata=None))
+
+
+@bp.post("/account/email-consent")
+@login_required
+def email_consent():
+    """Choose, per cooperative, to be convened to general assemblies by email or by post."""
+    ticked = set(request.form.getlist("consent", type=int))
+    shown = request.form.getlist("membership", type=int)
+    changed = run(lambda: register.set_own_email_consents(
+        _me(), {m: m in ticked for m in shown}))
+    if changed is not None:
+        flash(_("Your choice of convocation is recorded.") if changed else
+              _("Nothing changed."), "success")
+    return redirect(url_for("auth.account", _anchor="consent"))
 
 
 @bp.post("/account/password")

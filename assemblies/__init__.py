@@ -1,0 +1,19 @@
+"""assemblies: general assemblies (ordinary, extraordinary, joint), convocation, attendance,
+proxies, advance votes, quorum per call, resolutions (each a vote per cooperative), minutes."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("assemblies", __name__, template_folder="templates")
+
+
+def register_assemblies(app: Flask) -> None:
+    from governance import demo as governance_demo
+    from governance import labels
+
+    from . import demo, messages, models, views  # noqa: F401 - codes, tables, routes
+    if demo.load not in governance_demo.EXTRAS:
+        governance_demo.EXTRAS.append(demo.load)
+    if ("assemblies.index", messages.ASSEMBLIES) not in labels.COOP_LINKS:
+        labels.COOP_LINKS.append(("assemblies.index", messages.ASSEMBLIES))
+    app.register_blueprint(bp)

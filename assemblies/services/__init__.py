@@ -1,0 +1,64 @@
+"""Every write of general assemblies: prepare, convene, attendance, proxies, voting, minutes.
+
+Each public function is a `@service` (one transaction, permission check, journal entry); the
+state machine of `rules.TRANSITIONS` guards what may happen when.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from governance.extensions import db
+from governance.permissions import can_admin
+from governance.rules import RuleError
+from governance.services import DomainError, Forbidden
+from governance.services.journal import record
+
+from .. import rules
+from ..models import Assembly, Participant, State
+
+
+def require_manager(actor, assembly: Assembly) -> None:
+    """The secretariat of the host cooperative runs the assembly (platform admins too)."""
+    if actor is not None and not can_admin(actor, assembly.cooperative):
+        raise Forbidden()
+
+
+def require_state(assembly: Assembly, *states: State) -> None:
+    if assembly.state not in states:
+        raise DomainError("assembly_wrong_state", {"state": str(assembly.state)})
+
+
+def move(actor, assembly: Assembly, new: State, **after) -> None:
+    """Change the assembly's state along an allowed transition, journaled."""
+    try:
+        rules.check_transition(str(assembly.state), str(new))
+    except RuleError as err:
+        raise DomainError("assembly_wrong_state", {"state": str(assembly.state)}) from err
+    before = str(assembly.state)
+    assembly.state = new
+    journal(actor, assembly, f"assembly.{new}", before={"state": before},
+            after={"state": str(new), **after})
+
+
+def journal(actor, assembly: Assembly, action: str, **data) -> None:
+    db.session.flush()
+    record(actor, action, "assembly", assembly.id, cooperative_id=assembly.cooperative_id,
+           **data)
+
+
+def participant_of(assembly: Assembly, person_id: int,
+                   cooperative_id: int | None = None) -> list[Participant]:
+    """The person's places on the assembly's roll (one per cooperative of a joint assembly)."""
+    stmt = sa.select(Participant).where(Participant.assembly_id == assembly.id,
+                                        Participant.person_id == person_id)
+    if cooperative_id is not None:
+        stmt = stmt.where(Participant.cooperative_id == cooperative_id)
+    return list(db.session.scalars(stmt))
+
+
+def as_domain(fn, *args, **kwargs):
+    """Call a pure rule, turning its refusal into a DomainError."""
+    try:
+        return fn(*args, **kwargs)
+    except RuleError as err:
+        raise DomainError(err.code, err.params) from None
