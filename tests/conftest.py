@@ -104,6 +104,17 @@ def make_coop():
     return make
 
 
+_HASHES: dict[str, str] = {}
+
+
+def _hashed(password: str) -> str:
+    """An argon2 hash of the password, computed once per password for the whole run (a hash
+    costs about 0.3 s by design; any salt verifies the same password)."""
+    if password not in _HASHES:
+        _HASHES[password] = hash_password(password)
+    return _HASHES[password]
+
+
 @pytest.fixture
 def make_person():
     """make_person("a@x.org", roles={coop: "admin"}, platform_admin=False) → Person."""
@@ -111,7 +122,7 @@ def make_person():
     def make(email="someone@example.org", first="Ada", last="Lovelace", *, roles=None,
              platform_admin=False, password=PASSWORD, locale=None):
         p = Person(email=email, first_name=first, last_name=last, locale=locale,
-                   password_hash=hash_password(password) if password else None,
+                   password_hash=_hashed(password) if password else None,
                    is_platform_admin=platform_admin)
         p.refresh_search_name()
         db.session.add(p)
