@@ -71,6 +71,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_votes(app)
     from assemblies import register_assemblies
     register_assemblies(app)
+    from circles import register_circles
+    register_circles(app)
+    from contributions import register_contributions
+    register_contributions(app)
 
     @app.get("/healthz")
     def healthz():
