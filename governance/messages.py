@@ -96,6 +96,14 @@ def message(code: str, params: dict | None = None) -> str:
     return str(template) % {k: _shown(k, v) for k, v in (params or {}).items()}
 
 
+def _msgid(text) -> str:
+    return getattr(text, "_args", (text,))[0]  # a lazy string's msgid
+
+
 def register_messages(more: dict) -> None:
-    """Other packages add their codes here at import time."""
+    """Other packages add their codes here at import time. A code means one message: reusing
+    one with another text (or other parameters) would show the wrong words, so it is refused."""
+    for code, text in more.items():
+        if code in MESSAGES and _msgid(MESSAGES[code]) != _msgid(text):
+            raise ValueError(f"message code {code!r} is already registered with another text")
     MESSAGES.update(more)

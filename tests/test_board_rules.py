@@ -88,7 +88,7 @@ SEATED = {1, 2, 3, 4}
 def test_a_represented_director_gives_the_proxy_to_a_director_present():
     check_attendance([Presence(1, "present"), Presence(2, "represented", 1)], SEATED)
     refused("proxy_holder_required", check_attendance, [Presence(2, "represented")], SEATED)
-    refused("proxy_to_self", check_attendance, [Presence(2, "represented", 2)], SEATED)
+    refused("board_proxy_to_self", check_attendance, [Presence(2, "represented", 2)], SEATED)
     refused("proxy_holder_not_present", check_attendance,
             [Presence(1, "excused"), Presence(2, "represented", 1)], SEATED)
     refused("proxy_holder_not_present", check_attendance,

@@ -72,3 +72,10 @@ def test_shares_as_percentages(app):
         with force_locale("en"):
             assert share(Fraction(1, 10)) == "10.00%"
             assert share(None) == "—"
+
+
+def test_a_message_code_cannot_get_a_second_text():
+    from governance.messages import MESSAGES, register_messages
+    register_messages({"date_required": MESSAGES["date_required"]})  # the same text: fine
+    with pytest.raises(ValueError, match="date_required"):
+        register_messages({"date_required": "Another text"})

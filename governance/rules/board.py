@@ -103,7 +103,7 @@ def check_attendance(rows: list[Presence], seated: set[int]) -> None:
         if holder is None:
             raise RuleError("proxy_holder_required", {"person": r.person_id})
         if holder == r.person_id:
-            raise RuleError("proxy_to_self", {"person": r.person_id})
+            raise RuleError("board_proxy_to_self", {"person": r.person_id})
         if holder not in seated or getattr(by_person.get(holder), "status", None) != "present":
             raise RuleError("proxy_holder_not_present", {"person": r.person_id,
                                                          "holder": holder})

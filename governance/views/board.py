@@ -48,7 +48,7 @@ register_messages({
     "proxy_not_a_director": _l("%(person)s has no seat on the board and cannot be "
                                "represented."),
     "proxy_holder_required": _l("Say which director present holds the proxy of %(person)s."),
-    "proxy_to_self": _l("%(person)s cannot hold their own proxy."),
+    "board_proxy_to_self": _l("%(person)s cannot hold their own proxy."),
     "proxy_holder_not_present": _l("The proxy of %(person)s goes to a director present at the "
                                    "meeting: %(holder)s is not."),
     "proxy_limit": _l("%(holder)s already holds a proxy: a director holds at most %(max)s "
