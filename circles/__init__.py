@@ -8,5 +8,13 @@ bp = Blueprint("circles", __name__, template_folder="templates")
 
 
 def register_circles(app: Flask) -> None:
-    from . import models  # noqa: F401 - tables
+    from governance import demo as governance_demo
+    from governance import labels as governance_labels
+
+    from . import demo, labels, messages, models, views  # noqa: F401 - codes, tables, routes
+    if demo.load not in governance_demo.EXTRAS:
+        governance_demo.EXTRAS.append(demo.load)
+    if ("circles.index", messages.CIRCLES) not in governance_labels.COOP_LINKS:
+        governance_labels.COOP_LINKS.append(("circles.index", messages.CIRCLES))
+    app.jinja_env.globals.update(labels.GLOBALS)
     app.register_blueprint(bp)

@@ -8,5 +8,14 @@ bp = Blueprint("contributions", __name__, template_folder="templates")
 
 
 def register_contributions(app: Flask) -> None:
-    from . import models  # noqa: F401 - tables
+    from governance import demo as governance_demo
+    from governance import labels
+
+    from . import labels as own_labels
+    from . import demo, messages, models, views  # noqa: F401 - codes, tables, routes
+    if demo.load not in governance_demo.EXTRAS:
+        governance_demo.EXTRAS.append(demo.load)
+    app.jinja_env.globals.update(own_labels.GLOBALS)
+    if ("contributions.mine", messages.CONTRIBUTIONS) not in labels.COOP_LINKS:
+        labels.COOP_LINKS.append(("contributions.mine", messages.CONTRIBUTIONS))
     app.register_blueprint(bp)

@@ -18,6 +18,7 @@ ANY_ACCOUNT = (LOGIN, 200, 200, 200, 200, 200)
 EVERYONE = (200, 200, 200, 200, 200, 200)
 ADMIN_POST = (LOGIN, 403, 403, 403, 302, 302)
 PLATFORM_ONLY = (LOGIN, 403, 403, 403, 403, 200)
+NO_SUCH = (LOGIN, 404, 403, 404, 404, 404)  # an unknown id inside the cooperative
 
 # endpoint: (method, url, expected statuses in WHO order, form data)
 MATRIX = {
@@ -165,6 +166,40 @@ MATRIX = {
     "votes.document_add": ("POST", "/votes/1/documents", (LOGIN, 404, 404, 404, 404, 404), None),
     "votes.document_remove": ("POST", "/votes/1/documents/1/remove",
                               (LOGIN, 404, 404, 404, 404, 404), None),
+    # circles (no circle in the fixture: the cooperative check first, then 404)
+    "circles.index": ("GET", "/c/smart/circles", IN_COOP, None),
+    "circles.new": ("GET", "/c/smart/circles/new", ADMIN_ONLY, None),
+    "circles.show": ("GET", "/c/smart/circles/1", NO_SUCH, None),
+    "circles.edit": ("GET", "/c/smart/circles/1/edit", NO_SUCH, None),
+    "circles.dissolve": ("POST", "/c/smart/circles/1/dissolve", NO_SUCH, None),
+    "circles.member_add": ("POST", "/c/smart/circles/1/members", NO_SUCH, None),
+    "circles.member_leave": ("POST", "/c/smart/circles/1/members/1/leave", NO_SUCH, None),
+    "circles.role_add": ("POST", "/c/smart/circles/1/roles", NO_SUCH, None),
+    "circles.role_remove": ("POST", "/c/smart/circles/1/roles/1/remove", NO_SUCH, None),
+    "circles.term_assign": ("POST", "/c/smart/circles/1/roles/1/terms", NO_SUCH, None),
+    "circles.term_end": ("POST", "/c/smart/circles/1/terms/1/end", NO_SUCH, None),
+    "circles.board": ("GET", "/c/smart/circles/1/chantiers", NO_SUCH, None),
+    "circles.chantier_add": ("POST", "/c/smart/circles/1/chantiers", NO_SUCH, None),
+    "circles.chantier_edit": ("GET", "/c/smart/circles/1/chantiers/1/edit", NO_SUCH, None),
+    "circles.chantier_move": ("POST", "/c/smart/circles/1/chantiers/1/move", NO_SUCH, None),
+    # the contributive budget (no budget, entry or batch in the fixture)
+    "contributions.mine": ("GET", "/c/smart/contributions/", IN_COOP, None),
+    "contributions.review": ("GET", "/c/smart/contributions/review",
+                             (LOGIN, 403, 403, 403, 403, 403), None),  # nobody reviews a circle
+    "contributions.edit": ("GET", "/c/smart/contributions/1/edit", NO_SUCH, None),
+    "contributions.correct": ("GET", "/c/smart/contributions/1/correct", NO_SUCH, None),
+    "contributions.decide": ("POST", "/c/smart/contributions/1/approve", NO_SUCH, None),
+    "contributions.budgets": ("GET", "/c/smart/contributions/budgets", IN_COOP, None),
+    "contributions.budget": ("GET", "/c/smart/contributions/budgets/1", NO_SUCH, None),
+    "contributions.budget_csv": ("GET", "/c/smart/contributions/budgets/1/report.csv?by=circle",
+                                 NO_SUCH, None),
+    "contributions.envelope_set": ("POST", "/c/smart/contributions/budgets/1/envelopes/1",
+                                   (LOGIN, 403, 403, 403, 404, 404), {"amount": "10"}),
+    "contributions.payments": ("GET", "/c/smart/contributions/payments", ADMIN_ONLY, None),
+    "contributions.batch": ("GET", "/c/smart/contributions/payments/1",
+                            (LOGIN, 403, 403, 403, 404, 404), None),
+    "contributions.batch_csv": ("GET", "/c/smart/contributions/payments/1.csv",
+                                (LOGIN, 403, 403, 403, 404, 404), None),
 }
 # Reachable by anyone by design (log in, language, password reset, invitation links, assets).
 PUBLIC = {"static", "healthz", "auth.login", "auth.logout", "auth.language", "auth.accept",
