@@ -19,21 +19,32 @@ def _holding(day: date):
                    sa.or_(RoleAssignment.ends_on.is_(None), RoleAssignment.ends_on >= day))
 
 
+def _reviews():
+    return sa.or_(CircleRole.kind == RoleKind.LEAD_LINK, CircleRole.reviews)
+
+
 def reviewer_ids(circle_id: int, day: date) -> set[int]:
     """Who may review the circle's contributions on `day`: the holders of its lead link and of
-    its roles marked `reviews`."""
+    its roles marked `reviews`, and the lead link of the circle it is nested in (so that a lead
+    link's own time, which they never review, always has a reviewer)."""
+    parent = sa.select(Circle.parent_id).where(Circle.id == circle_id).scalar_subquery()
     return set(db.session.scalars(
         sa.select(RoleAssignment.person_id).join(CircleRole)
-        .where(CircleRole.circle_id == circle_id, _holding(day),
-               sa.or_(CircleRole.kind == RoleKind.LEAD_LINK, CircleRole.reviews))))
+        .where(_holding(day), sa.or_(
+            sa.and_(CircleRole.circle_id == circle_id, _reviews()),
+            sa.and_(CircleRole.circle_id == parent, CircleRole.kind == RoleKind.LEAD_LINK)))))
 
 
 def reviewed_circle_ids(person_id: int, day: date) -> set[int]:
-    """The circles whose contributions the person may review on `day`."""
-    return set(db.session.scalars(
-        sa.select(CircleRole.circle_id).join(RoleAssignment)
-        .where(RoleAssignment.person_id == person_id, _holding(day),
-               sa.or_(CircleRole.kind == RoleKind.LEAD_LINK, CircleRole.reviews))))
+    """The circles whose contributions the person may review on `day` (see `reviewer_ids`)."""
+    roles = (sa.select(CircleRole.circle_id, CircleRole.kind).join(RoleAssignment)
+             .where(RoleAssignment.person_id == person_id, _holding(day), _reviews()))
+    rows = db.session.execute(roles).all()
+    own = {circle_id for circle_id, _kind in rows}
+    led = [circle_id for circle_id, kind in rows if kind == RoleKind.LEAD_LINK]
+    children = set(db.session.scalars(sa.select(Circle.id).where(Circle.parent_id.in_(led)))) \
+        if led else set()
+    return own | children
 
 
 def circles_of(person_id: int, cooperative_id: int, day: date) -> list[Circle]:

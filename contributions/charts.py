@@ -19,7 +19,7 @@ def months(lines) -> Markup:
     """Approved (owed) and paid amounts of each month, as pairs of horizontal bars."""
     top = max([max(line.spending.approved, line.spending.paid) for line in lines]
               + [Decimal(1)])
-    approved_label, paid_label = _("Approved, not yet paid"), _("Paid")
+    approved_label, paid_label = _("Approved, not yet paid"), _("Amount paid")
     body = [f'<rect x="0" y="6" width="14" height="14" fill="{BAR_FILL}"/>',
             text(20, 18, approved_label, size=13),
             f'<rect x="240" y="6" width="14" height="14" fill="{PAID_FILL}"/>',

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from governance.labels import _labeller
 
 ENTRY_STATUSES = [("submitted", _l("Waiting for review")), ("approved", _l("Approved")),
-                  ("rejected", _l("Rejected")), ("paid", _l("Paid"))]
+                  ("rejected", _l("Rejected")), ("paid", _l("Paid out"))]
 ROLE_KINDS = [("lead_link", _l("Lead link")), ("facilitator", _l("Facilitator")),
               ("secretary", _l("Secretary")), ("rep_link", _l("Rep link")),
               ("custom", _l("Other role"))]

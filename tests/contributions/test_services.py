@@ -189,3 +189,25 @@ def test_closing_a_month_pays_every_approved_entry_once(world, log):
                                                         Decimal(1)), today=TODAY)
     assert err.value.code == "entry_locked"
     assert db.session.scalar(sa.select(sa.func.count(PaymentBatch.id))) == 2
+
+
+def test_the_parent_circles_lead_link_reviews_the_lead_links_own_time(world, log, make_member):
+    from circles.models import Circle, CircleRole, RoleAssignment, RoleKind
+    parent = Circle(cooperative_id=world.coop.id, name="Cercle d'ancrage")
+    db.session.add(parent)
+    db.session.flush()
+    world.circle.parent_id = parent.id
+    role = CircleRole(circle_id=parent.id, kind=RoleKind.LEAD_LINK, reviews=True)
+    db.session.add(role)
+    db.session.flush()
+    anchor = make_member(world.coop, "anchor@ge.coop").person
+    db.session.add(RoleAssignment(role_id=role.id, person_id=anchor.id,
+                                  starts_on=date(2022, 1, 1)))
+    db.session.commit()
+    own = log(world.lead, "2")
+    with pytest.raises(DomainError):
+        approve(world.lead, own, today=TODAY)
+    assert approve(anchor, own, today=TODAY).status == "approved"
+    with pytest.raises(DomainError) as err:  # the parent's lead link reviews, other roles don't
+        approve(world.alice, log(world.bob, "1"), today=TODAY)
+    assert err.value.code == "not_reviewer"
