@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from . import demo_board, demo_capital
+from . import demo_board, demo_capital, demo_contracts
 from .extensions import db
 from .models import College, Cooperative, Person, PersonKind, Role, SiteMeta
 from .permissions import grant
@@ -168,4 +168,5 @@ def _load() -> None:
         extra(coops, rng)
     demo_capital.load(coops, rng)  # share ledgers, the "1+1" campaign
     demo_board.load(coops, rng)  # SmartFr's board: mandates, meetings, minutes
+    demo_contracts.load(coops, rng)  # GrandsEnsemble's entrepreneurs and the delay to join
     db.session.add(SiteMeta(key="demo", value="1"))

@@ -355,3 +355,4 @@ class QueuedMail(db.Model):
     sent_at: Mapped[Optional[datetime]] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.String(300), default="")
+from .contract_models import EntrepreneurContract  # noqa: E402,F401  (CAE entrepreneurs)

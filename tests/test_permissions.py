@@ -166,6 +166,10 @@ MATRIX = {
     "votes.document_add": ("POST", "/votes/1/documents", (LOGIN, 404, 404, 404, 404, 404), None),
     "votes.document_remove": ("POST", "/votes/1/documents/1/remove",
                               (LOGIN, 404, 404, 404, 404, 404), None),
+    # entrepreneurs' contracts (CAE); none in the fixture
+    "gov.contracts": ("GET", "/c/smart/contracts", BOARD_AND_ADMIN, None),
+    "gov.contract_end": ("POST", "/c/smart/contracts/1/end", (LOGIN, 403, 403, 403, 404, 404),
+                         {"ended_on": "2024-01-01"}),
     # circles (no circle in the fixture: the cooperative check first, then 404)
     "circles.index": ("GET", "/c/smart/circles", IN_COOP, None),
     "circles.new": ("GET", "/c/smart/circles/new", ADMIN_ONLY, None),

@@ -62,3 +62,4 @@ def cooperatives():
 from . import audit, capital, coops, imports, register  # noqa: E402,F401  (routes hang off `bp`)
 from . import campaigns, capital_import  # noqa: E402,F401  (capital campaigns, movements CSV)
 from . import board  # noqa: E402,F401  (board mandates, meetings, minutes)
+from . import contracts  # noqa: E402,F401  (CAE entrepreneurs and the delay to join)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import capital_queries as cq
+from ..contract_queries import late_count
 from ..extensions import db, htmx
 from ..messages import message
 from ..forms.register import STATUSES, CollegeMoveForm, MemberForm, StatusForm
@@ -43,6 +44,8 @@ def members(slug):
                can_admin=can_admin(current_user, coop))
     if htmx and htmx.target == "register-results":
         return render_template("governance/_register_table.html", **ctx)
+    if ctx["contacts"]:  # secretariat and board: who is late joining (CAE)
+        ctx["late_entrepreneurs"] = late_count(coop.id, date.today())
     return render_template("governance/members.html", **ctx)
 
 
