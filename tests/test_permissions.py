@@ -164,6 +164,9 @@ MATRIX = {
     "votes.tracker": ("GET", "/votes/1/tracker", (LOGIN, 404, 404, 404, 404, 404), None),
     "votes.document": ("GET", "/votes/1/documents/1", (LOGIN, 404, 404, 404, 404, 404), None),
     "votes.document_add": ("POST", "/votes/1/documents", (LOGIN, 404, 404, 404, 404, 404), None),
+    "votes.send_code": ("POST", "/votes/1/code", (LOGIN, 404, 404, 404, 404, 404), None),
+    "votes.confirm_code": ("POST", "/votes/1/code/confirm", (LOGIN, 404, 404, 404, 404, 404),
+                           {"code": "123456"}),
     "votes.document_remove": ("POST", "/votes/1/documents/1/remove",
                               (LOGIN, 404, 404, 404, 404, 404), None),
     # entrepreneurs' contracts (CAE); none in the fixture

@@ -13,6 +13,7 @@ def register_votes(app: Flask) -> None:
     from . import (  # noqa: F401 - commands,
         cli,
         demo,
+        code_views,
         document_views,
         messages,
         models,

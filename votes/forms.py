@@ -86,6 +86,9 @@ class VoteForm(FlaskForm):
                            description=_l("For a majority judgment."),
                            default="\n".join(DEFAULT_GRADES))
     secret = BooleanField(_l("Secret ballot"), default=True)
+    second_factor = BooleanField(
+        _l("Voters confirm a code sent by email before voting (second factor)"), default=True,
+        description=_l("Recommended by the CNIL for votes of some stake (level 2)."))
     kind = SelectField(_l("Kind of decision"), choices=KINDS)
     counting = SelectField(_l("Counting"), choices=[("", _l("As in the statutes")), *COUNTINGS])
     threshold = StringField(_l("Threshold"), description=SHARE_HINT,
@@ -116,7 +119,8 @@ class VoteForm(FlaskForm):
         quorum = "" if self.no_quorum.data else (self.quorum.data or "").strip() or None
         return VoteDraft(
             title=self.title.data, body=self.body.data or "", method=self.method.data,
-            secret=self.secret.data, kind=self.kind.data, options=_lines(self.options.data),
+            secret=self.secret.data, second_factor=self.second_factor.data, kind=self.kind.data,
+            options=_lines(self.options.data),
             grades=_lines(self.grades.data), seats=self.seats.data or 1,
             counting=self.counting.data or None,
             threshold=(self.threshold.data or "").strip() or None,

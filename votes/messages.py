@@ -15,6 +15,15 @@ register_messages({
     "empty_roll": _l("Nobody is eligible for this vote: the roll would be empty."),
     "vote_not_open": _l("This vote is not open."),
     "already_voted": _l("A ballot has already been cast for you in this vote."),
+    "second_factor_required": _l("This vote asks for a code sent to you by email before "
+                                 "your ballot: ask for it, then type it in."),
+    "code_too_soon": _l("A code was sent less than %(seconds)s seconds ago: check your "
+                        "mailbox, or wait a moment before asking again."),
+    "code_not_sent": _l("The code could not be emailed. Try again in a moment."),
+    "code_none": _l("Ask for a code first."),
+    "code_wrong": _l("This is not the code we sent. Check it and type it again."),
+    "code_expired": _l("This code is more than %(minutes)s minutes old: ask for a new one."),
+    "code_attempts": _l("Too many wrong codes: ask for a new one."),
     "bad_ballot": _l("This ballot is not valid for this vote: choose again."),
     "documents_frozen": _l("The documents of a vote are frozen when it opens."),
     "vote_in_assembly": _l("This resolution is voted, opened and closed through its general "

@@ -69,6 +69,8 @@ class Vote(db.Model):
     # A resolution of a general assembly: ballots arrive only through the assembly's pages,
     # which check attendance and proxies (and take advance votes before the sitting).
     held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Voters confirm a code emailed to them before casting (CNIL level 2: a second factor).
+    second_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cooperative: Mapped[Cooperative] = relationship()
@@ -119,6 +121,21 @@ class RollEntry(db.Model):
     voted: Mapped[bool] = mapped_column(default=False)
     # Open ballots only: the voter's tracker, so that allowed people see who voted what.
     open_tracker: Mapped[Optional[str]] = mapped_column(sa.String(32))
+
+
+class VoteCode(db.Model):
+    """The one-time code last emailed to a voter for a vote, as a keyed hash, and whether they
+    confirmed it. It says a voter is about to vote, never what: no link to the ballot box."""
+
+    __table_args__ = (sa.UniqueConstraint("vote_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"))
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    sent_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    confirmed: Mapped[bool] = mapped_column(default=False)
 
 
 class Emargement(db.Model):

@@ -419,3 +419,23 @@ def _judge(poll: Poll, expressed: dict) -> tuple[Judgment, ...]:
     order = sorted(poll.options, key=lambda o: keys[o])
     ranks = {o: 1 + sum(keys[other] < keys[o] for other in poll.options) for o in order}
     return tuple(Judgment(o, *judged[o], ranks[o]) for o in order)
+
+
+# --------------------------------------------------------------------------- second factor
+
+CODE_MINUTES = 10  # a code emailed to a voter is good for this long
+CODE_ATTEMPTS = 5  # wrong tries before a new code must be asked for
+RESEND_SECONDS = 60  # between two codes to the same voter
+
+
+def code_problem(now, expires_at, attempts: int, matches: bool) -> str | None:
+    """Why a typed code is refused ("code_expired", "code_attempts", "code_wrong"), or None."""
+    if attempts >= CODE_ATTEMPTS:
+        return "code_attempts"
+    if now > expires_at:
+        return "code_expired"
+    return None if matches else "code_wrong"
+
+
+def may_resend(now, sent_at) -> bool:
+    return sent_at is None or (now - sent_at).total_seconds() >= RESEND_SECONDS

@@ -21,7 +21,7 @@ from governance.permissions import can_admin
 from governance.services import DomainError, Forbidden, service
 from governance.services.journal import record
 
-from . import ballotbox, rules
+from . import ballotbox, rules, second_factor
 from .models import Ballot, Batch, Eligibility, Emargement, RollEntry, State, Vote, VoteDocument
 
 MAX_DOCUMENTS = 20
@@ -51,6 +51,7 @@ class VoteDraft:
     eligible_colleges: list[str] = field(default_factory=list)
     opens_at: datetime | None = None
     closes_at: datetime | None = None
+    second_factor: bool = False  # voters confirm a code emailed to them (CNIL level 2)
 
 
 def tracker() -> str:
@@ -106,6 +107,7 @@ def create_vote(actor: Person, coop: Cooperative, draft: VoteDraft) -> Vote:
     vote = Vote(
         public_id=f"{coop.slug}-{secrets.token_hex(6)}", cooperative_id=coop.id,
         title=draft.title.strip(), body=draft.body, method=draft.method, secret=draft.secret,
+        second_factor=draft.second_factor,
         options_json=json.dumps(options, ensure_ascii=False),
         grades_json=json.dumps(grades if draft.method == "majority_judgment" else [],
                                ensure_ascii=False),
@@ -264,6 +266,8 @@ def cast(actor: Person, vote: Vote, choice, *, now: datetime | None = None,
             RollEntry.vote_id == vote.id, RollEntry.person_id == actor.id))
     if entry is None or entry.person_id != actor.id or entry.vote_id != vote.id:
         raise Forbidden()
+    if not second_factor.confirmed(vote, actor.id):
+        raise DomainError("second_factor_required", {})
     return put_ballot(actor, vote, entry, choice, now=now)
 
 

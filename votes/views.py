@@ -38,7 +38,7 @@ from governance.permissions import can_admin, can_see, can_see_contacts
 from governance.register_csv import guard
 from governance.views import load_coop, run
 
-from . import bp, charts, queries
+from . import bp, charts, queries, second_factor
 from . import services as svc
 from .forms import TIMEZONE, BallotMissing, VoteForm, read_ballot
 from .models import State, Vote
@@ -191,6 +191,9 @@ def show(vote_id):
                document_max=documents.MAX_BYTES // (1024 * 1024),
                eligible_names=", ".join(c.name for c in coop.colleges
                                         if c.code in vote.eligible_colleges))
+    entry = ctx["entry"]
+    ctx["needs_code"] = entry is not None and not entry.voted and not second_factor.confirmed(
+        vote, current_user.id)
     if vote.state != State.DRAFT:
         ctx |= _turnout_context(vote)
     if vote.state == State.CLOSED:

@@ -322,6 +322,7 @@ IN_COOP = (LOGIN, 200, 403, 200, 200, 200)
 ROLL_ONLY = (LOGIN, 200, 403, 403, 403, 403)  # the member is on the roll; nobody else is
 ADMIN_POST = (LOGIN, 403, 403, 403, 302, 302)
 BOARD_AND_ADMIN = (LOGIN, 403, 403, 200, 200, 200)
+ROLL_POST = (LOGIN, 302, 403, 403, 403, 403)
 ROUTES = {  # endpoint: (method, url with {draft}/{open}/{closed}, expected, form data)
     "votes.index": ("GET", "/c/smart/votes", IN_COOP, None),
     "votes.new": ("GET", "/c/smart/votes/new", (LOGIN, 403, 403, 403, 200, 200), None),
@@ -339,6 +340,10 @@ ROUTES = {  # endpoint: (method, url with {draft}/{open}/{closed}, expected, for
                            lambda: {"file": (io.BytesIO(b"%PDF-1.7"), "annexe.pdf")}),
     "votes.document_remove": ("POST", "/votes/{draft}/documents/{draft_doc}/remove", ADMIN_POST,
                               None),
+    # the second factor: voters on the roll only (the others see the vote, get no code)
+    "votes.send_code": ("POST", "/votes/{coded}/code", ROLL_POST, None),
+    "votes.confirm_code": ("POST", "/votes/{coded}/code/confirm", ROLL_POST,
+                           {"code": "123456"}),
 }
 
 
@@ -355,7 +360,8 @@ def test_votes_route_permissions(app, people, endpoint, who):  # noqa: F811
     admin = db.session.scalar(sa.select(Person).where(Person.email == "admin@example.org"))
     votes = {"draft": new_vote(coop, admin, open_now=False, quorum=""),
              "open": new_vote(coop, admin, open_now=False, quorum=""),
-             "closed": new_vote(coop, admin, secret=False, quorum="")}
+             "closed": new_vote(coop, admin, secret=False, quorum=""),
+             "coded": new_vote(coop, admin, second_factor=True, quorum="")}
     ids = {k: v.id for k, v in votes.items()} | {
         f"{k}_doc": svc.add_document(admin, votes[k], "plan.pdf", b"%PDF-1.7").id
         for k in ("draft", "open")}
