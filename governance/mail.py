@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 import smtplib
 import ssl
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -80,3 +81,33 @@ def send(to: str, subject: str, body_text: str) -> Path | None:
     current_app.logger.info("mail to %s, subject %r, sent through %s", msg["To"], msg["Subject"],
                             current_app.config["MAIL_SERVER"])
     return None
+
+
+_SENDER: ThreadPoolExecutor | None = None
+
+
+def send_after(to: str, subject: str, body_text: str) -> None:
+    """Send a message from a background thread of this process, after the request: the voter's
+    page does not wait for the mail server. Nothing is stored on the way (a receipt holds a
+    tracking code); a failure is logged. Under TESTING it is sent at once, for the tests."""
+    app = current_app._get_current_object()
+    if app.testing:
+        try:
+            send(to, subject, body_text)
+        except MailError:
+            pass  # logged by `send`
+        return
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                send(to, subject, body_text)
+            except MailError:
+                pass  # logged by `send`
+            except Exception:  # noqa: BLE001 - a background thread must not die silently
+                app.logger.exception("mail to %s not sent", _one_line(to))
+
+    global _SENDER
+    if _SENDER is None:
+        _SENDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
+    _SENDER.submit(run)

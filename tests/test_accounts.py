@@ -638,3 +638,22 @@ def test_invitation_through_smtp(client, coop, admin, login, smtp):
     assert invite(client).status_code == 302
     [message] = smtp.sent
     assert message["To"] == "new@example.org" and "/accept/" in message.get_content()
+
+
+def test_send_after_sends_from_a_background_thread_outside_tests(app, outbox):
+    """Outside TESTING, `send_after` returns at once and the message is written by the mail
+    thread; a failure there is logged, not raised."""
+    import threading
+
+    from governance import mail
+    app.testing = False
+    try:
+        with app.test_request_context():
+            mail.send_after("voter@example.org", "Reçu", "Code de suivi : AAAA-BBBB-CCCC")
+        done = threading.Event()
+        mail._SENDER.submit(done.set)  # one worker: runs after the message above
+        assert done.wait(10)
+    finally:
+        app.testing = True
+    sent = outbox()
+    assert len(sent) == 1 and sent[0]["To"] == "voter@example.org"

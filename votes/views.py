@@ -33,7 +33,7 @@ from flask_login import current_user, login_required
 from governance import documents, mail_queue
 from governance.extensions import db, htmx
 from governance.formatting import number, share
-from governance.mail import MailError, send
+from governance.mail import send_after
 from governance.permissions import can_admin, can_see, can_see_contacts
 from governance.register_csv import guard
 from governance.views import load_coop, run
@@ -249,20 +249,17 @@ def cast(vote_id):
 
 
 def _mail_receipt(vote: dict, receipt: svc.Receipt, lookup: str) -> bool:
-    """Email the receipt to the voter, in the language of the page they see."""
+    """Email the receipt to the voter, in the language of the page they see, from a background
+    thread (the page does not wait for the mail server). False when they have no address."""
     if not current_user.email:
         return False
-    try:
-        send(current_user.email, _("Your ballot in “%(title)s”", title=vote["title"]),
-             _("Your ballot in the vote “%(title)s” of %(coop)s is in the ballot box.\n\n"
-               "Tracking code: %(tracker)s\nHash of your ballot: %(hash)s\n\n"
-               "Keep them. When the vote is closed, find your ballot in the published ballot "
-               "box here: %(link)s\n",
-               title=vote["title"], coop=vote["coop"], tracker=receipt.tracker,
-               hash=receipt.hash, link=lookup))
-    except MailError:
-        current_app.logger.warning("receipt of vote %s not mailed", vote["id"])
-        return False
+    send_after(current_user.email, _("Your ballot in “%(title)s”", title=vote["title"]),
+               _("Your ballot in the vote “%(title)s” of %(coop)s is in the ballot box.\n\n"
+                 "Tracking code: %(tracker)s\nHash of your ballot: %(hash)s\n\n"
+                 "Keep them. When the vote is closed, find your ballot in the published ballot "
+                 "box here: %(link)s\n",
+                 title=vote["title"], coop=vote["coop"], tracker=receipt.tracker,
+                 hash=receipt.hash, link=lookup))
     return True
 
 
