@@ -4,13 +4,14 @@
 - change a circle, its members, custom roles and terms: the circle's lead link, except the
   terms of its own lead link role, assigned by the lead link of the parent circle;
 - plan chantiers: the circle's members and role holders;
-- read the map and the circles: anyone with a role in the cooperative (`can_see`).
+- read the map and the circles: anyone with a role in the cooperative, or a CAE
+  entrepreneur-salarié with a running contract (`can_take_part`).
 """
 from __future__ import annotations
 
 from datetime import date
 
-from governance.permissions import can_admin, can_see
+from governance.permissions import can_admin, can_take_part
 
 from . import queries
 from .models import Circle, CircleRole, RoleKind
@@ -21,7 +22,7 @@ def _id(person) -> int | None:
 
 
 def can_read(person, circle: Circle) -> bool:
-    return can_see(person, circle.cooperative)
+    return can_take_part(person, circle.cooperative)
 
 
 def can_create_circle(person, coop, parent: Circle | None, day: date) -> bool:

@@ -54,6 +54,23 @@ def can_see(person, coop) -> bool:
     return bool(roles_in(person, coop))
 
 
+def can_take_part(person, coop) -> bool:
+    """A role in the cooperative, or a running entrepreneur-salarié's contract: a CAE's
+    entrepreneurs join its circles and are paid for their time before they are sociétaires."""
+    if can_see(person, coop):
+        return True
+    if person is None or not person.is_authenticated:
+        return False
+    from datetime import date
+
+    from .models import EntrepreneurContract
+    return db.session.scalar(sa.select(EntrepreneurContract.id).where(
+        EntrepreneurContract.cooperative_id == coop.id,
+        EntrepreneurContract.person_id == person.id,
+        sa.or_(EntrepreneurContract.ended_on.is_(None),
+               EntrepreneurContract.ended_on >= date.today())).limit(1)) is not None
+
+
 def can_see_register(person, coop) -> bool:
     roles = roles_in(person, coop)
     if roles & {"admin", "board"}:

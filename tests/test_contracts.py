@@ -113,3 +113,29 @@ def test_bad_input_on_the_page_changes_nothing(cae, make_person, client, login):
                                                      "cape_months": "3"})
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(EntrepreneurContract.id))) == 1
+
+
+def test_an_entrepreneur_under_contract_takes_part_in_circles_and_logs_time(
+        cae, make_person, client, login):
+    """Not yet a sociétaire: a running contract lets them be named in a circle, read the map
+    and log time; once the contract ended, no more."""
+    from circles import services as circles
+    from circles.models import Circle
+    coop, admin, _board = cae
+    newcomer = make_person("hugo@ge.coop", "Hugo", "Nouveau")
+    circle = circles.create_circle(admin, coop, circles.CircleDraft("Outils", "Des outils", "",
+                                                                      "", None))
+    with pytest.raises(DomainError):
+        circles.add_member(admin, circle, circles.find_person(coop, "hugo@ge.coop"),
+                           date(2024, 1, 1))
+    contract = record_contract(admin, coop, "hugo@ge.coop", date(2024, 1, 1), 0)
+    circles.add_member(admin, circle, circles.find_person(coop, "hugo@ge.coop"),
+                       date(2024, 1, 1))
+    login(newcomer)
+    assert client.get("/c/ge/circles").status_code == 200
+    assert client.get(f"/c/ge/circles/{circle.id}").status_code == 200
+    assert client.get("/c/ge/contributions/").status_code == 200
+    assert client.get("/c/ge").status_code == 403  # still no role in the cooperative
+    end_contract(admin, contract, date(2024, 6, 30))
+    assert client.get("/c/ge/circles").status_code == 403
+    assert db.session.get(Circle, circle.id) is not None

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from governance.extensions import db
 from governance.models import Cooperative, Membership, Person
-from governance.permissions import can_see
+from governance.permissions import can_take_part
 from governance.rules import RuleError
 from governance.services import DomainError, Forbidden, service  # noqa: F401 - re-exported
 
@@ -51,7 +51,7 @@ def find_person(coop: Cooperative, who: str) -> Person:
             Membership.cooperative_id == coop.id, Membership.number == int(text)))
     else:
         person = db.session.scalar(sa.select(Person).where(Person.email == text.lower()))
-    if person is None or not can_see(person, coop):
+    if person is None or not can_take_part(person, coop):
         raise DomainError("unknown_circle_person", {"who": text})
     return person
 

@@ -11,6 +11,7 @@ from datetime import date
 from flask import abort
 
 from governance.extensions import db
+from governance.permissions import can_take_part
 from governance.views import load_coop
 
 from .. import bp  # noqa: F401 - the blueprint the routes hang off
@@ -20,7 +21,7 @@ from ..models import Chantier, Circle
 def load_circle(slug: str, circle_id: int) -> tuple:
     """The cooperative and its circle named in the URL: 404 when unknown, 403 when the current
     user has no role in the cooperative."""
-    coop = load_coop(slug)
+    coop = load_coop(slug, can_take_part)
     circle = db.session.get(Circle, circle_id)
     if circle is None or circle.cooperative_id != coop.id:
         abort(404)

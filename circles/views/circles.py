@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance.permissions import can_admin
+from governance.permissions import can_admin, can_take_part
 from governance.views import load_coop, run
 
 from .. import bp, queries, rules
@@ -19,7 +19,7 @@ from . import load_circle, today
 @login_required
 def index(slug):
     """The map: the cooperative's circles nested in one another, with today's role holders."""
-    coop = load_coop(slug)
+    coop = load_coop(slug, can_take_part)
     day = today()
     admin = can_admin(current_user, coop)
     creates = admin or bool(_led(coop.id, day))
@@ -78,7 +78,7 @@ def _draft(form) -> svc.CircleDraft:
 @login_required
 def new(slug):
     """Create a circle: the secretariat anywhere, a lead link within the circle they lead."""
-    coop = load_coop(slug)
+    coop = load_coop(slug, can_take_part)
     day = today()
     admin = can_admin(current_user, coop)
     parents = queries.coop_circles(coop.id, dissolved=False) if admin else _led(coop.id, day)

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from circles.models import Chantier, Circle, CircleRole
 from governance.extensions import db
-from governance.permissions import can_see
+from governance.permissions import can_take_part
 from governance.views import load_coop, run
 
 from .. import entry_queries as q
@@ -23,9 +23,10 @@ from . import bp, entry_or_404
 
 
 def can_contribute(person, coop) -> bool:
-    """A role in the cooperative, or a place in one of its circles (an entrepreneur of a CAE
-    contributes before becoming a sociétaire)."""
-    return can_see(person, coop) or bool(q.circles.circles_of(person.id, coop.id, date.today()))
+    """A role in the cooperative, a CAE entrepreneur's running contract, or a place in one of
+    its circles (an entrepreneur of a CAE contributes before becoming a sociétaire)."""
+    return can_take_part(person, coop) or bool(
+        q.circles.circles_of(person.id, coop.id, date.today()))
 
 
 def _form(coop, entry=None) -> EntryForm:
