@@ -16,6 +16,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from .extensions import db
+
 
 class MailError(Exception):
     """The message could not be handed to the mail server."""
@@ -83,31 +85,40 @@ def send(to: str, subject: str, body_text: str) -> Path | None:
     return None
 
 
-_SENDER: ThreadPoolExecutor | None = None
+
+_BACKGROUND: ThreadPoolExecutor | None = None
 
 
-def send_after(to: str, subject: str, body_text: str) -> None:
-    """Send a message from a background thread of this process, after the request: the voter's
-    page does not wait for the mail server. Nothing is stored on the way (a receipt holds a
-    tracking code); a failure is logged. Under TESTING it is sent at once, for the tests."""
+def in_background(work) -> None:
+    """Run `work()` after this request, in this process's mail thread and an app context, so
+    that no page waits for the mail server (at once under TESTING, for the tests)."""
     app = current_app._get_current_object()
     if app.testing:
-        try:
-            send(to, subject, body_text)
-        except MailError:
-            pass  # logged by `send`
+        work()
         return
 
     def run() -> None:
         with app.app_context():
             try:
-                send(to, subject, body_text)
-            except MailError:
-                pass  # logged by `send`
+                work()
             except Exception:  # noqa: BLE001 - a background thread must not die silently
-                app.logger.exception("mail to %s not sent", _one_line(to))
+                app.logger.exception("background mail work failed")
+            finally:
+                db.session.remove()
 
-    global _SENDER
-    if _SENDER is None:
-        _SENDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
-    _SENDER.submit(run)
+    global _BACKGROUND
+    if _BACKGROUND is None:
+        _BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail")
+    _BACKGROUND.submit(run)
+
+
+def send_after(to: str, subject: str, body_text: str) -> None:
+    """Send a message after the request (`in_background`). Nothing is stored on the way (a
+    receipt holds a tracking code); a failure is logged by `send`."""
+    def work() -> None:
+        try:
+            send(to, subject, body_text)
+        except MailError:
+            pass
+
+    in_background(work)

@@ -8,13 +8,10 @@ process left and retries failures, up to MAX_ATTEMPTS.
 """
 from __future__ import annotations
 
-import threading
-
 import sqlalchemy as sa
-from flask import current_app
 
 from .extensions import db
-from .mail import MailError, send
+from .mail import MailError, in_background, send
 from .models import QueuedMail, utcnow
 
 MAX_ATTEMPTS = 5
@@ -50,17 +47,5 @@ def send_queued() -> tuple[int, int]:
 
 
 def send_in_background() -> None:
-    """Send the queue in a thread after this request (inline when testing)."""
-    app = current_app._get_current_object()
-    if app.testing:
-        send_queued()
-        return
-
-    def run():
-        with app.app_context():
-            try:
-                send_queued()
-            finally:
-                db.session.remove()
-
-    threading.Thread(target=run, name="mail-queue", daemon=True).start()
+    """Send the queue after this request, in the mail thread (inline when testing)."""
+    in_background(send_queued)

@@ -651,7 +651,7 @@ def test_send_after_sends_from_a_background_thread_outside_tests(app, outbox):
         with app.test_request_context():
             mail.send_after("voter@example.org", "Reçu", "Code de suivi : AAAA-BBBB-CCCC")
         done = threading.Event()
-        mail._SENDER.submit(done.set)  # one worker: runs after the message above
+        mail._BACKGROUND.submit(done.set)  # one worker: runs after the message above
         assert done.wait(10)
     finally:
         app.testing = True

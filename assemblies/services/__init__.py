@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from governance.extensions import db
 from governance.permissions import can_admin
 from governance.rules import RuleError
-from governance.services import DomainError, Forbidden
+from governance.services import DomainError, Forbidden, as_domain  # noqa: F401 - used by the modules here
 from governance.services.journal import record
 
 from .. import rules
@@ -54,11 +54,3 @@ def participant_of(assembly: Assembly, person_id: int,
     if cooperative_id is not None:
         stmt = stmt.where(Participant.cooperative_id == cooperative_id)
     return list(db.session.scalars(stmt))
-
-
-def as_domain(fn, *args, **kwargs):
-    """Call a pure rule, turning its refusal into a DomainError."""
-    try:
-        return fn(*args, **kwargs)
-    except RuleError as err:
-        raise DomainError(err.code, err.params) from None

@@ -14,7 +14,7 @@ from governance.extensions import db
 from governance.models import Cooperative, Membership, Person
 from governance.permissions import can_take_part
 from governance.rules import RuleError
-from governance.services import DomainError, Forbidden, service  # noqa: F401 - re-exported
+from governance.services import DomainError, Forbidden, as_domain, service  # noqa: F401
 
 from ..models import Circle
 
@@ -29,10 +29,7 @@ def refused(err: RuleError) -> DomainError:
 
 
 def check(rule, *args):
-    try:
-        return rule(*args)
-    except RuleError as err:
-        raise refused(err) from None
+    return as_domain(rule, *args, refused=refused)
 
 
 def today_or(day: date | None) -> date:

@@ -10,39 +10,28 @@ from governance.formatting import number
 from governance.models import Cooperative, Person
 from governance.permissions import can_admin
 from governance.rules import RuleError
-from governance.services import DomainError, Forbidden, service  # noqa: F401 - re-exported
+from governance.services import DomainError, Forbidden, Shown, as_domain, service  # noqa: F401
 
 HOUR_KEYS = ("hours", "logged", "hours_left", "max_hours")
 
 
-class Shown:
-    """A parameter formatted when the message is built, in the reader's language."""
-
-    def __init__(self, fn, value):
-        self.fn, self.value = fn, value
-
-    def __str__(self) -> str:
-        return str(self.fn(self.value))
-
-    def __repr__(self) -> str:
-        return repr(self.value)
+def _refused(err: RuleError) -> DomainError:
+    """The rule's error with hours as numbers, months and statuses in words."""
+    from ..labels import GLOBALS
+    params = dict(err.params)
+    for key in HOUR_KEYS:
+        if key in params:
+            params[key] = Shown(number, params[key])
+    if "month" in params:
+        params["month"] = Shown(lambda d: format_date(d, "MMMM y"), params["month"])
+    if "entry_status" in params:
+        params["entry_status"] = Shown(GLOBALS["entry_status_label"], params["entry_status"])
+    return DomainError(err.code, params)
 
 
 def check(rule, *args) -> None:
     """Run a pure rule; its error becomes a `DomainError` with readable parameters."""
-    try:
-        rule(*args)
-    except RuleError as err:
-        from ..labels import GLOBALS
-        params = dict(err.params)
-        for key in HOUR_KEYS:
-            if key in params:
-                params[key] = Shown(number, params[key])
-        if "month" in params:
-            params["month"] = Shown(lambda d: format_date(d, "MMMM y"), params["month"])
-        if "entry_status" in params:
-            params["entry_status"] = Shown(GLOBALS["entry_status_label"], params["entry_status"])
-        raise DomainError(err.code, params) from None
+    as_domain(rule, *args, refused=_refused)
 
 
 def require_admin(actor: Person | None, coop: Cooperative) -> None:

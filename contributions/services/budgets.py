@@ -71,7 +71,8 @@ def set_envelope(actor: Person | None, budget: Budget, circle: Circle, amount: D
     if circle.cooperative_id != coop.id:
         raise DomainError("circle_not_in_coop", {})
     if circle.dissolved_on is not None:
-        raise DomainError("envelope_circle_dissolved", {"circle": circle.name, "day": circle.dissolved_on})
+        raise DomainError("envelope_circle_dissolved",
+                          {"circle": circle.name, "day": circle.dissolved_on})
     db.session.execute(sa.select(Budget.id).where(Budget.id == budget.id).with_for_update())
     envelope = db.session.scalar(sa.select(Envelope).where(
         Envelope.budget_id == budget.id, Envelope.circle_id == circle.id).with_for_update())

@@ -23,6 +23,29 @@ class DomainError(RuleError):
     """A rule refused the change; nothing was saved."""
 
 
+class Shown:
+    """A message parameter formatted when the message is built, in the reader's language (its
+    repr stays the plain value, for logs and tests)."""
+
+    def __init__(self, fn, value):
+        self.fn, self.value = fn, value
+
+    def __str__(self) -> str:
+        return str(self.fn(self.value))
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+def as_domain(rule, *args, refused=None, **kwargs):
+    """Call a pure rule; its refusal becomes a `DomainError` (made by `refused(err)` when given,
+    to show its parameters in words)."""
+    try:
+        return rule(*args, **kwargs)
+    except RuleError as err:
+        raise (refused(err) if refused else DomainError(err.code, err.params)) from None
+
+
 def service(fn):
     """Run `fn` as one transaction (nested services join the outer one)."""
 

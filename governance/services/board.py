@@ -19,7 +19,7 @@ from ..models import (BoardAttendance, BoardMandate, BoardMeeting, Cooperative, 
 from ..permissions import can_run_board, forget_roles, grant, roles_in
 from ..rules import RuleError
 from ..rules import board as rules
-from . import DomainError, Forbidden, service
+from . import DomainError, Forbidden, Shown, as_domain, service
 from .journal import diff, record
 from .register import college_by_code, require_admin
 
@@ -42,19 +42,10 @@ class MandateDraft:
     represents: Person | None = None  # the legal person of a permanent representative
 
 
-class Label:
-    """An enumerated value that reads in words, in the reader's language, when the message is
-    built (its repr stays the plain value, for logs and tests)."""
-
-    def __init__(self, labeller: str, value: str):
-        self.labeller, self.value = labeller, value
-
-    def __str__(self) -> str:
-        from ..labels import GLOBALS
-        return GLOBALS[self.labeller](self.value)
-
-    def __repr__(self) -> str:
-        return repr(self.value)
+def _in_words(labeller: str, value: str) -> Shown:
+    """An enumerated value that reads in words, in the reader's language."""
+    from ..labels import GLOBALS
+    return Shown(lambda v: GLOBALS[labeller](v), value)
 
 
 def _refused(err: RuleError) -> DomainError:
@@ -65,18 +56,15 @@ def _refused(err: RuleError) -> DomainError:
             person = db.session.get(Person, params[key])
             params[key] = person.display_name if person else params[key]
     if "role" in params:  # in words, in the language of whoever reads the message
-        params["role"] = Label("mandate_role_label", params["role"])
+        params["role"] = _in_words("mandate_role_label", params["role"])
     for key in ("state", "target"):
         if key in params:
-            params[key] = Label("minutes_state_label", params[key])
+            params[key] = _in_words("minutes_state_label", params[key])
     return DomainError(err.code, params)
 
 
 def _check(rule, *args) -> None:
-    try:
-        rule(*args)
-    except RuleError as err:
-        raise _refused(err) from None
+    as_domain(rule, *args, refused=_refused)
 
 
 def as_rule(m: BoardMandate) -> rules.Mandate:

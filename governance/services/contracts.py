@@ -7,18 +7,10 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import Cooperative, EntrepreneurContract, Person
-from ..rules import RuleError
 from ..rules import contracts as rules
-from . import DomainError, service
+from . import DomainError, as_domain, service
 from .journal import record
 from .register import find_person, require_admin
-
-
-def _check(rule, *args) -> None:
-    try:
-        rule(*args)
-    except RuleError as err:
-        raise DomainError(err.code, err.params) from None
 
 
 @service
@@ -29,7 +21,7 @@ def record_contract(actor: Person | None, coop: Cooperative, email: str, signed_
     person = find_person(email)
     if person is None:
         raise DomainError("unknown_person", {"email": email})
-    _check(rules.check_contract, signed_on, cape_months, today or date.today())
+    as_domain(rules.check_contract, signed_on, cape_months, today or date.today())
     running = db.session.scalar(sa.select(EntrepreneurContract.id).where(
         EntrepreneurContract.cooperative_id == coop.id, EntrepreneurContract.person_id == person.id,
         EntrepreneurContract.ended_on.is_(None)).limit(1))
@@ -53,7 +45,7 @@ def end_contract(actor: Person | None, contract: EntrepreneurContract,
     require_admin(actor, db.session.get(Cooperative, contract.cooperative_id))
     if contract.ended_on is not None:
         raise DomainError("contract_ended", {"date": contract.ended_on})
-    _check(rules.check_end, contract.signed_on, ended_on)
+    as_domain(rules.check_end, contract.signed_on, ended_on)
     contract.ended_on = ended_on
     record(actor, "contract.end", "entrepreneur_contract", contract.id,
            cooperative_id=contract.cooperative_id, after={"ended_on": ended_on})
