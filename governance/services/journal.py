@@ -14,7 +14,7 @@ from ..models import AuditEntry, Person, SiteMeta, utcnow
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
-_LOCK_KEY = 7_270_001  # PostgreSQL advisory lock serialising appends to the chain
+_LOCK_KEY = 7_270_001  # PostgreSQL advisory lock serialising the writers of the first entry
 
 
 def _plain(value):
@@ -46,12 +46,11 @@ def entry_hash(entry: AuditEntry) -> str:
 def record(actor: Person | None, action: str, obj_type: str, obj_id=None, *,
            cooperative_id: int | None = None, before: dict | None = None,
            after: dict | None = None) -> AuditEntry:
-    """Append an entry to the journal in the current transaction."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-    meta = db.session.get(SiteMeta, HEAD_KEY)  # the head is written with every entry
-    last = meta.value.partition(":")[2] if meta else db.session.scalar(
-        sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    """Append an entry to the journal in the current transaction.
+
+    Appends are serialised by a lock on the head's row, held to the commit: call it last in a
+    service, so that the lock is held as briefly as possible.
+    """
     summary = {}
     if before is not None:
         summary["before"] = before
@@ -61,22 +60,40 @@ def record(actor: Person | None, action: str, obj_type: str, obj_id=None, *,
         at=utcnow(), actor_id=actor.id if actor else None,
         actor_label=(actor.email or actor.display_name) if actor else "system",
         action=action, object_type=obj_type, object_id=None if obj_id is None else str(obj_id),
-        cooperative_id=cooperative_id, summary=canonical(summary), prev_hash=last or GENESIS)
+        cooperative_id=cooperative_id, summary=canonical(summary))
+    current = _locked_head()
+    last = current.partition(":")[2] if current else db.session.scalar(
+        sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    entry.prev_hash = last or GENESIS
     entry.hash = entry_hash(entry)
-    db.session.add(entry)
-    db.session.flush()
+    # Plain INSERT and UPDATE: the unit of work would cost more than the writes themselves.
+    columns = AuditEntry.__table__.columns.keys()
+    entry.id = db.session.execute(sa.insert(AuditEntry).values(
+        {c: getattr(entry, c) for c in columns if c != "id"}).returning(AuditEntry.id)).scalar()
     # The head of the chain, kept apart: removing the last entries no longer goes unseen.
-    if meta is None:
-        db.session.add(SiteMeta(key=HEAD_KEY, value=f"{entry.id}:{entry.hash}"))
+    value = f"{entry.id}:{entry.hash}"
+    if current is None:
+        db.session.execute(sa.insert(SiteMeta).values(key=HEAD_KEY, value=value))
     else:
-        meta.value = f"{entry.id}:{entry.hash}"
+        db.session.execute(sa.update(SiteMeta).where(SiteMeta.key == HEAD_KEY).values(value=value))
     return entry
+
+
+def _locked_head() -> str | None:
+    """The head ("<id>:<hash>"), its row locked for this transaction and read after the lock is
+    granted (the newest head). Before the first entry there is no row to lock: a PostgreSQL
+    advisory lock serialises the writers of the first."""
+    locked = sa.select(SiteMeta.value).where(SiteMeta.key == HEAD_KEY).with_for_update()
+    value = db.session.scalar(locked)
+    if value is None and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+        value = db.session.scalar(locked)
+    return value
 
 
 def head() -> str | None:
     """"<id>:<hash>" of the newest entry, as recorded when it was written."""
-    meta = db.session.get(SiteMeta, HEAD_KEY)
-    return meta.value if meta else None
+    return db.session.scalar(sa.select(SiteMeta.value).where(SiteMeta.key == HEAD_KEY))
 
 
 def diff(before: dict, after: dict) -> tuple[dict, dict]:

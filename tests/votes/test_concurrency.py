@@ -33,3 +33,31 @@ def test_fifty_simultaneous_casts_leave_one_ballot(crowd, make_coop, make_person
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Emargement)) == 1
+
+
+def test_simultaneous_casts_of_many_voters_keep_the_journal_chained(crowd, make_coop,
+                                                                    make_person, make_member):
+    """Each cast journals an entry: appends that race for the head of the chain wait for its
+    row lock and chain on the newest entry."""
+    from governance.models import AuditEntry
+    from governance.services.journal import head, verify_chain
+
+    coop = make_coop("smart")
+    admin = make_person("admin@example.org", roles={coop: "admin"})
+    voters = [make_member(coop).person.id for _ in range(20)]
+    vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Plan"))
+    svc.open_vote(admin, vote, now=NOW, notify=False)
+    vote_id = vote.id
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+
+    def attempt(i):
+        me, v = db.session.get(Person, voters[i]), db.session.get(Vote, vote_id)
+        return lambda: svc.cast(me, v, "for", now=NOW) and "cast"
+
+    assert crowd(20, attempt) == ["cast"] * 20
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == before + 20
+    checked, broken, why = verify_chain()
+    assert (broken, why) == (None, "") and checked == before + 20
+    newest = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert head() == f"{newest.id}:{newest.hash}"
