@@ -296,15 +296,13 @@ def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
     content = {"tracker": code, "college": entry.college, "weight": entry.weight,
                "choice": choice}
     digest = ballotbox.ballot_hash(vote.public_id, content)
-    db.session.add_all([
-        Emargement(roll_entry_id=entry.id, channel=channel),
-        Ballot(id=secrets.token_hex(16), vote_id=vote.id, tracker=code, college=entry.college,
-               weight=entry.weight, choice_json=json.dumps(choice, ensure_ascii=False),
-               hash=digest)])
-    try:
-        db.session.flush()
+    try:  # plain INSERTs: nothing reads these rows back in the transaction
+        db.session.execute(sa.insert(Emargement).values(roll_entry_id=entry.id, channel=channel))
     except IntegrityError:
         raise DomainError("already_voted", {}) from None
+    db.session.execute(sa.insert(Ballot).values(
+        id=secrets.token_hex(16), vote_id=vote.id, tracker=code, college=entry.college,
+        weight=entry.weight, choice_json=json.dumps(choice, ensure_ascii=False), hash=digest))
     record(actor, "vote.cast", "vote", vote.id, cooperative_id=vote.cooperative_id)
     return Receipt(code, digest)
 

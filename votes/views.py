@@ -17,7 +17,6 @@ from babel.dates import format_datetime
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     g,
     make_response,
@@ -233,10 +232,15 @@ def cast(vote_id):
     except BallotMissing as err:
         flash(str(err), "error")
         return _back(vote)
-    # What the receipt shows, read before the commit expires the vote; the language too.
     shown = {"id": vote.id, "title": vote.title, "coop": vote.cooperative.name}
-    get_locale()
-    receipt = run(lambda: svc.cast(current_user, vote, choice, entry=entry))
+    # The commit changes nothing the receipt page shows: keep the rows loaded, so that the page
+    # does not reload the voter (for the header) in a second transaction.
+    session = db.session()
+    session.expire_on_commit, expire = False, session.expire_on_commit
+    try:
+        receipt = run(lambda: svc.cast(current_user, vote, choice, entry=entry))
+    finally:
+        session.expire_on_commit = expire
     if receipt is None:
         return _back(vote)
     lookup = url_for("votes.tracker", vote_id=vote_id, code=receipt.tracker, _external=True)

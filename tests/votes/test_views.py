@@ -273,6 +273,33 @@ def test_other_methods_state_their_outcome(smart, user, method, options, ballots
     assert ballotbox.verify(boss.get(f"/votes/{vote.id}/ballot-box.json").data)[0] == []
 
 
+def test_a_cast_is_one_short_transaction_and_nothing_is_read_after_it(smart, user):
+    """The hot path of a large vote: the voter, the vote and their roll entry read, the ballot
+    and the emargement written, the journal appended, one commit; the receipt page shows what
+    it already holds (no second transaction to reload the voter for the header)."""
+    coop, admin, voters = smart
+    vote = new_vote(coop, admin)
+    client, url = user(voters[0]), f"/votes/{vote.id}/cast"
+    seen: list[str] = []
+
+    def statement(conn, cursor, sql, *args):
+        seen.append(sql.split()[0].upper())
+
+    def commit(conn):
+        seen.append("COMMIT")
+
+    sa.event.listen(db.engine, "before_cursor_execute", statement)
+    sa.event.listen(db.engine, "commit", commit)
+    try:
+        response = client.post(url, data={"choice": "for"}, headers=EN)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", statement)
+        sa.event.remove(db.engine, "commit", commit)
+    assert response.status_code == 200 and TRACKER.search(text(response))
+    assert seen == ["SELECT", "SELECT", "SELECT", "UPDATE", "INSERT", "INSERT", "SELECT",
+                    "INSERT", "UPDATE", "COMMIT"]
+
+
 def test_an_incomplete_ballot_changes_nothing(smart, user):
     coop, admin, voters = smart
     vote = new_vote(coop, admin, method="approval", options=["Ana", "Ben", "Chloé"], seats=1)
