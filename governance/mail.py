@@ -8,7 +8,10 @@ from __future__ import annotations
 import secrets
 import smtplib
 import ssl
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -51,39 +54,70 @@ def _outbox_write(msg: EmailMessage) -> Path:
     return path
 
 
-def _smtp_send(msg: EmailMessage) -> None:
+def _connect(stack: ExitStack) -> smtplib.SMTP:
     cfg = current_app.config
-    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30) as smtp:
-        if cfg["MAIL_USE_TLS"]:
-            smtp.starttls(context=ssl.create_default_context())
-        if cfg.get("MAIL_USERNAME"):
-            smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD") or "")
-        smtp.send_message(msg)
+    smtp = stack.enter_context(smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30))
+    if cfg["MAIL_USE_TLS"]:
+        smtp.starttls(context=ssl.create_default_context())
+    if cfg.get("MAIL_USERNAME"):
+        smtp.login(cfg["MAIL_USERNAME"], cfg.get("MAIL_PASSWORD") or "")
+    return smtp
+
+
+class Mailer:
+    """Sends plain-text messages over one connection to the mail server, opened by the first
+    message and closed with the `with` block, so that a batch does not pay a connection (and a
+    TLS handshake) per message. Without MAIL_SERVER each message is an .eml file in the outbox.
+    After a failure, the next message opens a new connection."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._smtp = None
+        try:
+            self._stack.close()  # QUIT
+        except (OSError, smtplib.SMTPException):
+            pass
+
+    def send(self, to: str, subject: str, body_text: str) -> Path | None:
+        """Send one message; return the .eml path when written to the outbox.
+
+        Raises `MailError` when the SMTP server refuses or cannot be reached.
+        """
+        if not current_app.config.get("MAIL_SERVER"):
+            # 8bit keeps links whole when a developer reads the file as text.
+            msg = build(to, subject, body_text, cte="8bit")
+            path = _outbox_write(msg)
+            current_app.logger.info("mail to %s, subject %r, written to %s", msg["To"],
+                                    msg["Subject"], path)
+            return path
+        msg = build(to, subject, body_text)
+        try:
+            if self._smtp is None:
+                self._smtp = _connect(self._stack)
+            self._smtp.send_message(msg)
+        except (OSError, smtplib.SMTPException) as err:
+            self.close()
+            current_app.logger.error("mail to %s, subject %r, not sent: %s", msg["To"],
+                                     msg["Subject"], err)
+            raise MailError(str(err)) from err
+        current_app.logger.info("mail to %s, subject %r, sent through %s", msg["To"],
+                                msg["Subject"], current_app.config["MAIL_SERVER"])
+        return None
 
 
 def send(to: str, subject: str, body_text: str) -> Path | None:
-    """Send a plain-text message; return the .eml path when written to the outbox.
-
-    Raises `MailError` when the SMTP server refuses or cannot be reached.
-    """
-    if not current_app.config.get("MAIL_SERVER"):
-        # 8bit keeps links whole when a developer reads the file as text.
-        msg = build(to, subject, body_text, cte="8bit")
-        path = _outbox_write(msg)
-        current_app.logger.info("mail to %s, subject %r, written to %s", msg["To"],
-                                msg["Subject"], path)
-        return path
-    msg = build(to, subject, body_text)
-    try:
-        _smtp_send(msg)
-    except (OSError, smtplib.SMTPException) as err:
-        current_app.logger.error("mail to %s, subject %r, not sent: %s", msg["To"],
-                                 msg["Subject"], err)
-        raise MailError(str(err)) from err
-    current_app.logger.info("mail to %s, subject %r, sent through %s", msg["To"], msg["Subject"],
-                            current_app.config["MAIL_SERVER"])
-    return None
-
+    """Send one plain-text message on its own connection (`Mailer.send`)."""
+    with Mailer() as mailer:
+        return mailer.send(to, subject, body_text)
 
 
 _BACKGROUND: ThreadPoolExecutor | None = None
@@ -112,13 +146,34 @@ def in_background(work) -> None:
     _BACKGROUND.submit(run)
 
 
-def send_after(to: str, subject: str, body_text: str) -> None:
-    """Send a message after the request (`in_background`). Nothing is stored on the way (a
-    receipt holds a tracking code); a failure is logged by `send`."""
-    def work() -> None:
-        try:
-            send(to, subject, body_text)
-        except MailError:
-            pass
+_WAITING: list[tuple[str, str, str]] = []  # this process's messages for `send_after`
+_WAITING_LOCK = threading.Lock()
+GATHER_S = 0.25  # how long the mail thread waits for more messages before it sends a batch
 
-    in_background(work)
+
+def send_after(to: str, subject: str, body_text: str) -> None:
+    """Send a message after the request (`in_background`), in a batch: the mail thread waits
+    GATHER_S for more, then sends all that waits over one connection. A thread switch per
+    message would cost the workers more CPU than writing the message. Nothing is stored on
+    the way (a receipt holds a tracking code); a failure is logged by `Mailer.send`."""
+    with _WAITING_LOCK:
+        _WAITING.append((to, subject, body_text))
+        first = len(_WAITING) == 1  # the others join the batch this one starts
+    if first:
+        in_background(_send_waiting)
+
+
+def _send_waiting() -> None:
+    if not current_app.testing:
+        time.sleep(GATHER_S)
+    with _WAITING_LOCK:
+        batch = _WAITING[:]
+        _WAITING.clear()
+    with Mailer() as mailer:
+        for message in batch:
+            try:
+                mailer.send(*message)
+            except MailError:
+                pass  # logged by `Mailer.send`
+            except Exception:  # noqa: BLE001 - one bad message must not lose the others
+                current_app.logger.exception("mail to %s not sent", message[0])

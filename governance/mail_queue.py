@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .extensions import db
-from .mail import MailError, in_background, send
+from .mail import Mailer, MailError, in_background
 from .models import QueuedMail, utcnow
 
 MAX_ATTEMPTS = 5
@@ -27,22 +27,23 @@ def send_queued() -> tuple[int, int]:
         QueuedMail.sent_at.is_(None), QueuedMail.attempts < MAX_ATTEMPTS)
         .order_by(QueuedMail.id)).all()
     sent = failed = 0
-    for mail_id in ids:
-        claimed = db.session.execute(
-            sa.update(QueuedMail).where(QueuedMail.id == mail_id, QueuedMail.sent_at.is_(None),
-                                        QueuedMail.attempts < MAX_ATTEMPTS)
-            .values(attempts=QueuedMail.attempts + 1, sent_at=utcnow())).rowcount
-        db.session.commit()  # the claim: another sender now skips this message
-        if not claimed:
-            continue
-        mail = db.session.get(QueuedMail, mail_id)
-        try:
-            send(mail.to, mail.subject, mail.body)
-            sent += 1
-        except MailError as err:
-            mail.sent_at, mail.last_error = None, str(err)[:300]
-            failed += 1
-        db.session.commit()
+    with Mailer() as mailer:  # one connection to the mail server for the whole queue
+        for mail_id in ids:
+            claimed = db.session.execute(
+                sa.update(QueuedMail).where(QueuedMail.id == mail_id, QueuedMail.sent_at.is_(None),
+                                            QueuedMail.attempts < MAX_ATTEMPTS)
+                .values(attempts=QueuedMail.attempts + 1, sent_at=utcnow())).rowcount
+            db.session.commit()  # the claim: another sender now skips this message
+            if not claimed:
+                continue
+            mail = db.session.get(QueuedMail, mail_id)
+            try:
+                mailer.send(mail.to, mail.subject, mail.body)
+                sent += 1
+            except MailError as err:
+                mail.sent_at, mail.last_error = None, str(err)[:300]
+                failed += 1
+            db.session.commit()
     return sent, failed
 
 

@@ -560,6 +560,7 @@ class FakeSMTP:
     def __init__(self, host, port, timeout):
         self.calls = [("connect", host, port)]
         FakeSMTP.last = self
+        FakeSMTP.opened += 1
         if FakeSMTP.fail:
             raise ConnectionRefusedError("no server")
 
@@ -583,7 +584,7 @@ class FakeSMTP:
 @pytest.fixture
 def smtp(app, monkeypatch):
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    FakeSMTP.sent, FakeSMTP.fail = [], False
+    FakeSMTP.sent, FakeSMTP.fail, FakeSMTP.opened = [], False, 0
     for key, value in {"MAIL_SERVER": "smtp.example.org", "MAIL_PORT": 2525,
                        "MAIL_USE_TLS": True, "MAIL_USERNAME": "coopgov",
                        "MAIL_PASSWORD": "smtp-secret"}.items():
@@ -657,3 +658,57 @@ def test_send_after_sends_from_a_background_thread_outside_tests(app, outbox):
         app.testing = True
     sent = outbox()
     assert len(sent) == 1 and sent[0]["To"] == "voter@example.org"
+
+
+def test_a_mailer_sends_a_batch_over_one_connection(app, smtp):
+    with app.test_request_context(), mail.Mailer() as mailer:
+        for n in range(3):
+            mailer.send(f"m{n}@example.org", "Hello", "Body")
+    assert [m["To"] for m in smtp.sent] == ["m0@example.org", "m1@example.org", "m2@example.org"]
+    assert smtp.opened == 1
+    assert [c[0] for c in smtp.last.calls] == [
+        "connect", "starttls", "login", "send", "send", "send", "quit"]
+
+
+def test_after_a_failure_the_mailer_opens_a_new_connection(app, smtp):
+    with app.test_request_context(), mail.Mailer() as mailer:
+        smtp.fail = True
+        with pytest.raises(mail.MailError):
+            mailer.send("a@example.org", "Hello", "Body")
+        smtp.fail = False
+        mailer.send("b@example.org", "Hello", "Body")
+    assert [m["To"] for m in smtp.sent] == ["b@example.org"] and smtp.opened == 2
+    assert [c[0] for c in smtp.last.calls] == ["connect", "starttls", "login", "send", "quit"]
+
+
+def test_the_mail_queue_is_sent_over_one_connection(app, smtp):
+    from governance import mail_queue
+    with app.app_context():
+        for n in range(3):
+            mail_queue.queue(f"q{n}@example.org", "Convocation", "Body")
+        db.session.commit()
+        assert mail_queue.send_queued() == (3, 0)
+    assert len(smtp.sent) == 3 and smtp.opened == 1
+
+
+def test_receipts_waiting_for_the_mail_thread_leave_together(app, smtp):
+    """Messages given to `send_after` while the mail thread is busy go out over one
+    connection once it is free."""
+    import threading
+
+    release, done = threading.Event(), threading.Event()
+    app.testing = False
+    try:
+        with app.test_request_context():
+            mail.in_background(lambda: release.wait(10))  # the mail thread is busy
+            for n in range(3):
+                mail.send_after(f"v{n}@example.org", "Reçu", "Code de suivi : AAAA-BBBB-CCCC")
+        assert smtp.sent == []
+        release.set()
+        mail._BACKGROUND.submit(done.set)  # one worker: runs after the messages above
+        assert done.wait(10)
+    finally:
+        app.testing = True
+    assert sorted(m["To"] for m in smtp.sent) == [
+        "v0@example.org", "v1@example.org", "v2@example.org"]
+    assert smtp.opened == 1
