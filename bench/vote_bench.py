@@ -52,6 +52,7 @@ from bench.register_bench import (
     ensure_postgres_database,
     reset_database,
 )
+from bench.smtp_sink import Sink
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/coopgov_bench_votes"
@@ -350,21 +351,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_env(url: str, secret_key: str) -> dict:
+def server_env(url: str, secret_key: str, relay_port: int | None) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("MAIL_") and k not in ("REDIS_URL", "PROXY_COUNT", "HTTPS")}
     env |= {"DATABASE_URL": url, "SECRET_KEY": secret_key, "PYTHONDONTWRITEBYTECODE": "1"}
+    if relay_port:  # the mail relay of a production host, on the loopback (no TLS there)
+        env |= {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(relay_port), "MAIL_USE_TLS": "0"}
     return env
 
 
-def start_server(url: str, secret_key: str, port: int, workers: int, threads: int, log: Path):
+def start_server(url: str, secret_key: str, port: int, workers: int, threads: int, log: Path,
+                 relay_port: int | None = None):
     cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
            "--backlog", "4096", "--timeout", "120", "--log-level", "warning"]
     if threads > 1:
         cmd += ["--threads", str(threads)]  # gthread workers
     cmd.append("app:create_app()")
     out = log.open("wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(url, secret_key), stdout=out,
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(url, secret_key, relay_port), stdout=out,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True)
     out.close()
@@ -430,9 +434,10 @@ def _stat(pid: int) -> tuple[int, float] | None:
     return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLK
 
 
-def cpu_snapshot(server_pid: int, dbname: str, load_pid: int | None) -> dict:
+def cpu_snapshot(server_pid: int, dbname: str, load_pids: tuple[int, ...]) -> dict:
     """CPU seconds used so far by the gunicorn master and workers, by the PostgreSQL backends
-    of the benchmark database, by the load process, and by the whole machine (busy, total)."""
+    of the benchmark database, by the load processes (the load, the mail relay), and by the
+    whole machine (busy, total)."""
     app = db = 0.0
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -450,7 +455,7 @@ def cpu_snapshot(server_pid: int, dbname: str, load_pid: int | None) -> dict:
             continue
         if cmd.startswith(b"postgres: ") and f" {dbname} ".encode() in cmd:
             db += st[1]
-    load = (_stat(load_pid) or (0, 0.0))[1] if load_pid else 0.0
+    load = sum((_stat(pid) or (0, 0.0))[1] for pid in load_pids)
     cpu = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
     idle = cpu[3] + cpu[4]
     return {"app": app, "db": db, "load": load, "busy": (sum(cpu) - idle) / CLK,
@@ -463,8 +468,9 @@ def cpu_delta(a: dict, b: dict) -> dict:
 
 class BackendSampler(threading.Thread):
     """Samples what the PostgreSQL backends of the benchmark database are doing (every
-    `interval` s, from pg_stat_activity) and whether an advisory lock — the audit journal's —
-    is held or awaited (pg_locks), on a connection of its own."""
+    `interval` s, from pg_stat_activity) and whether the row of the audit journal's head — the
+    lock every write holds from `journal.record` to its commit — is locked (`pgrowlocks`), on a
+    connection of its own."""
 
     def __init__(self, url: sa.URL, interval: float = 0.05):
         super().__init__(daemon=True)
@@ -479,8 +485,8 @@ class BackendSampler(threading.Thread):
             return "idle (no request in the database)"
         if state == "idle in transaction":
             return "in a transaction, waiting for the application"
-        if wtype == "Lock" and event == "advisory":
-            return "waiting for the journal's advisory lock"
+        if wtype == "Lock" and event in ("transactionid", "tuple"):
+            return f"waiting for a row lock, here the journal's head ({event})"
         if wtype == "Lock":
             return f"waiting for a lock ({event})"
         if wtype in ("IO", "LWLock") and event and "WAL" in event:
@@ -497,22 +503,21 @@ class BackendSampler(threading.Thread):
         with psycopg.connect(host=u.host or "127.0.0.1", port=u.port or 5432,
                              user=u.username or "postgres", password=u.password,
                              dbname=u.database, autocommit=True) as conn:
-            oid = conn.execute("SELECT oid FROM pg_database WHERE datname = current_database()"
-                               ).fetchone()[0]
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pgrowlocks")
             while not self._done.is_set():
                 rows = conn.execute(
                     "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid() "
                     "AND backend_type = 'client backend'").fetchall()
-                held, waiting = conn.execute(
-                    "SELECT count(*) FILTER (WHERE granted), count(*) FILTER (WHERE NOT granted) "
-                    "FROM pg_locks WHERE locktype = 'advisory' AND database = %s",
-                    (oid,)).fetchone()
+                held = conn.execute(
+                    "SELECT count(*) FROM pgrowlocks('site_meta') l JOIN site_meta m "
+                    "ON m.ctid = l.locked_row WHERE m.key = 'audit_head'").fetchone()[0]
                 self.samples += 1
                 self.lock_held += bool(held)
-                self.lock_waiters += waiting
                 for row in rows:
-                    self.states[self.category(*row)] += 1
+                    category = self.category(*row)
+                    self.states[category] += 1
+                    self.lock_waiters += category.startswith("waiting for a row lock")
                 self._done.wait(self.interval)
 
     def stop(self) -> None:
@@ -698,7 +703,7 @@ def mark(ok: bool) -> str:
 
 
 def report(meta: dict, phases: dict, cpu: dict, backends, box: dict, voters: int, timings,
-           results, tally_ballots: int, args) -> tuple[list[str], bool]:
+           results, tally_ballots: int, args, mailed: dict) -> tuple[list[str], bool]:
     cast = phases["cast"]
     bare = [phases["bare-before"], phases["bare-after"]]
     n = len(cast.latencies)
@@ -713,6 +718,7 @@ def report(meta: dict, phases: dict, cpu: dict, backends, box: dict, voters: int
         "total": cast.wall_s <= TARGET_TOTAL_S, "p99": p99 < TARGET_P99_MS,
         "errors": cast.errors == 0 and db_ok, "ratio": ratio >= TARGET_BARE_RATIO,
         "count": timings["count"].median <= TARGET_TALLY_RATIO * raw,
+        "mailed": not mailed or mailed["messages"] == mailed["recipients"] == voters,
     }
     lines = [f"# Vote benchmark — {meta['dialect']}", ""]
     lines += [f"- {k}: {v}" for k, v in meta.items()]
@@ -735,6 +741,14 @@ def report(meta: dict, phases: dict, cpu: dict, backends, box: dict, voters: int
         f"exactly {voters:,} each | {mark(db_ok)} |",
         f"| ballots per choice = choices sent | {fmt_choices(box['choices'])} | equal | "
         f"{mark(box['choices match'])} |",
+    ]
+    if mailed:
+        lines.append(
+            f"| receipts received by the mail relay (messages / distinct voters) | "
+            f"{mailed['messages']:,} / {mailed['recipients']:,}, the last "
+            f"{mailed['after_s']:.1f} s after the last response | one per ballot | "
+            f"{mark(ok['mailed'])} |")
+    lines += [
         f"| bare `GET /healthz` req/s (before / after the casts) | "
         f"{len(bare[0].latencies) / bare[0].wall_s:.0f} / "
         f"{len(bare[1].latencies) / bare[1].wall_s:.0f} (errors {bare[0].errors + bare[1].errors})"
@@ -765,8 +779,9 @@ def report(meta: dict, phases: dict, cpu: dict, backends, box: dict, voters: int
         lines += ["", "## PostgreSQL backends during the casts", "",
                   f"{backends.samples:,} samples of `pg_stat_activity` (every "
                   f"{backends.interval * 1000:.0f} ms) over the {args.workers * args.threads} "
-                  "connections of the server; the journal's advisory lock (one for the whole "
-                  "platform, taken by every write from `journal.record` to the commit) was held "
+                  "connections of the server; the lock on the journal's head row (one for the "
+                  "whole platform, taken by every write from `journal.record` to the commit) "
+                  "was held "
                   f"in **{backends.lock_held / backends.samples:.0%}** of the samples, with "
                   f"{backends.lock_waiters / backends.samples:.2f} backends waiting for it on "
                   "average.", "", "| Backend state | share of backend samples |", "|---|---:|"]
@@ -795,6 +810,18 @@ def report(meta: dict, phases: dict, cpu: dict, backends, box: dict, voters: int
     return lines, all(ok.values()) and same
 
 
+def wait_for_receipts(relay: Sink, voters: int, timeout: float = 120.0) -> dict:
+    """Wait until the relay holds a receipt per voter (the workers' mail threads send them
+    after the responses), at most `timeout` s; what it received, and when."""
+    started = time.perf_counter()
+    while True:
+        messages, recipients = relay.counts()
+        waited = time.perf_counter() - started
+        if messages >= voters or waited > timeout:
+            return {"messages": messages, "recipients": recipients, "after_s": waited}
+        time.sleep(0.05)
+
+
 def fmt_statuses(statuses: dict) -> str:
     return ", ".join(f"{k}: {v:,}" for k, v in sorted(statuses.items()))
 
@@ -820,6 +847,9 @@ def main(argv=None) -> int:
     parser.add_argument("--tally-ballots", type=int, default=TALLY_BALLOTS)
     parser.add_argument("--no-email", action="store_true",
                         help="voters without an email address: no receipt is mailed")
+    parser.add_argument("--outbox", action="store_true",
+                        help="receipts written to instance/outbox (development mode) instead "
+                             "of sent to the mail relay")
     parser.add_argument("--keep-outbox", action="store_true",
                         help="keep the receipts written to instance/outbox")
     parser.add_argument("--seed", type=int, default=2026)
@@ -883,12 +913,15 @@ def main(argv=None) -> int:
     backends: BackendSampler | None = None
     cpu: dict[str, dict] = {}
     load_before = os.getloadavg()
+    relay = None if args.no_email or args.outbox else Sink()
+    mailed = {}
     try:
-        server = start_server(url_s, secret_key, port, args.workers, args.threads, log)
+        server = start_server(url_s, secret_key, port, args.workers, args.threads, log,
+                              relay.port if relay else None)
         print(f"gunicorn (pid {server.pid}) on 127.0.0.1:{port}: {args.workers} workers"
               + (f" × {args.threads} threads" if args.threads > 1 else ""), flush=True)
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            load_pid = pool.submit(os.getpid).result()
+            load_pids = (pool.submit(os.getpid).result(),) + ((relay.pid,) if relay else ())
             warm = pool.submit(drive, port, "warm-up", page, args.concurrency, "page").result()
             if warm.errors:
                 raise RuntimeError(f"warm-up failed ({fmt_statuses(warm.statuses)}): "
@@ -901,10 +934,12 @@ def main(argv=None) -> int:
                 sampler = BackendSampler(url) if key == "cast" else None
                 if sampler is not None:
                     sampler.start()
-                before = cpu_snapshot(server.pid, url.database, load_pid)
+                before = cpu_snapshot(server.pid, url.database, load_pids)
                 phases[key] = pool.submit(drive, port, key, reqs, args.concurrency,
                                           kind).result()
-                cpu[key] = cpu_delta(before, cpu_snapshot(server.pid, url.database, load_pid))
+                if key == "cast" and relay is not None:
+                    mailed = wait_for_receipts(relay, args.voters)
+                cpu[key] = cpu_delta(before, cpu_snapshot(server.pid, url.database, load_pids))
                 if sampler is not None:
                     sampler.stop()
                     backends = sampler
@@ -914,6 +949,8 @@ def main(argv=None) -> int:
                       f"ms, errors {ph.errors}", flush=True)
     finally:
         stop_server(server)
+        if relay is not None:
+            relay.stop()
         removed = 0 if args.keep_outbox else cleanup_outbox(outbox_before)
     load_after = os.getloadavg()
 
@@ -931,7 +968,9 @@ def main(argv=None) -> int:
                 "the server keeps the connection)",
         "voters": f"{args.voters:,} (5 colleges 2/5, 1/5, 3/20, 3/20, 1/10)",
         "receipts": "not mailed (voters without email)" if args.no_email else
-                    f"mailed to the outbox (instance/outbox; {removed:,} removed afterwards)",
+                    f"written to the outbox (instance/outbox; {removed:,} removed afterwards)"
+                    if args.outbox else "sent by SMTP (no TLS) to a mail relay on the loopback "
+                    "(`bench/smtp_sink.py`, a process of its own, counted in the load's CPU)",
         "dataset build": f"{data.build_s:.1f} s",
         "python": platform.python_version(), "sqlalchemy": sa.__version__,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU",
@@ -940,7 +979,7 @@ def main(argv=None) -> int:
         "load average (1/5/15 min) after the load": " / ".join(f"{x:.1f}" for x in load_after),
     }
     lines, passed = report(meta, phases, cpu, backends, box, args.voters, timings, results,
-                           total, args)
+                           total, args, mailed)
     print()
     print("\n".join(lines))
     out = RESULTS / "votes-postgresql.md"
