@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -32,15 +33,58 @@ def canonical(data) -> str:
                       default=_plain)
 
 
-def entry_hash(entry: AuditEntry) -> str:
-    """sha256 over the entry's content and the previous entry's hash."""
-    content = canonical({
+def _content(entry: AuditEntry) -> str:
+    return canonical({
         "at": entry.at.isoformat(timespec="microseconds"), "actor": entry.actor_id,
         "actor_label": entry.actor_label, "action": entry.action,
         "object_type": entry.object_type, "object_id": entry.object_id,
         "cooperative": entry.cooperative_id, "summary": entry.summary, "prev": entry.prev_hash,
     })
-    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """sha256 over the entry's content and the previous entry's hash."""
+    return hashlib.sha256(_content(entry).encode()).hexdigest()
+
+
+# PostgreSQL appends in one statement: lock the head's row and read it, insert the entry hashed
+# over its content around the previous hash (the same sha256 as `entry_hash`), move the head.
+# Held from here to the commit, the lock then spans one statement instead of three.
+_APPEND = sa.text("""
+WITH head AS (
+    SELECT split_part(value, ':', 2) AS prev FROM site_meta WHERE key = :key FOR UPDATE
+), entry AS (
+    INSERT INTO audit_entry (at, actor_id, actor_label, action, object_type, object_id,
+                             cooperative_id, summary, prev_hash, hash)
+    SELECT CAST(:at AS TIMESTAMP), CAST(:actor_id AS INTEGER), CAST(:actor_label AS VARCHAR),
+           CAST(:action AS VARCHAR), CAST(:object_type AS VARCHAR),
+           CAST(:object_id AS VARCHAR), CAST(:cooperative_id AS INTEGER),
+           CAST(:summary AS TEXT), prev,
+           encode(sha256(convert_to(CAST(:before AS TEXT) || prev || CAST(:after AS TEXT),
+                                    'UTF8')), 'hex')
+    FROM head
+    RETURNING id, prev_hash, hash
+)
+UPDATE site_meta SET value = entry.id || ':' || entry.hash FROM entry WHERE key = :key
+RETURNING entry.id, entry.prev_hash, entry.hash""")
+
+
+def _append_in_one_statement(entry: AuditEntry) -> bool:
+    """Append `entry` with `_APPEND` (PostgreSQL, once the head exists); False when it cannot."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return False
+    db.session.flush()  # the service's own writes, before the lock
+    entry.prev_hash = marker = secrets.token_hex(16)
+    before, _, after = _content(entry).partition(marker)
+    if marker in after:
+        return False
+    columns = AuditEntry.__table__.columns.keys()
+    row = db.session.execute(_APPEND, {c: getattr(entry, c) for c in columns if c not in (
+        "id", "prev_hash", "hash")} | {"key": HEAD_KEY, "before": before, "after": after}).first()
+    if row is None:  # no head yet: the first entry
+        return False
+    entry.id, entry.prev_hash, entry.hash = row
+    return True
 
 
 def record(actor: Person | None, action: str, obj_type: str, obj_id=None, *,
@@ -61,6 +105,8 @@ def record(actor: Person | None, action: str, obj_type: str, obj_id=None, *,
         actor_label=(actor.email or actor.display_name) if actor else "system",
         action=action, object_type=obj_type, object_id=None if obj_id is None else str(obj_id),
         cooperative_id=cooperative_id, summary=canonical(summary))
+    if _append_in_one_statement(entry):
+        return entry
     current = _locked_head()
     last = current.partition(":")[2] if current else db.session.scalar(
         sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
