@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort
+from flask_login import current_user
 
 from governance.extensions import db
 from governance.permissions import can_take_part
@@ -18,13 +19,16 @@ from .. import bp  # noqa: F401 - the blueprint the routes hang off
 from ..models import Chantier, Circle
 
 
-def load_circle(slug: str, circle_id: int) -> tuple:
+def load_circle(slug: str, circle_id: int, allowed=None) -> tuple:
     """The cooperative and its circle named in the URL: 404 when unknown, 403 when the current
-    user has no role in the cooperative."""
+    user has no role in the cooperative, or when `allowed(current_user, circle, today())` is
+    false (who may edit the circle, plan its chantiers…)."""
     coop = load_coop(slug, can_take_part)
     circle = db.session.get(Circle, circle_id)
     if circle is None or circle.cooperative_id != coop.id:
         abort(404)
+    if allowed is not None and not allowed(current_user, circle, today()):
+        abort(403)
     return coop, circle
 
 

@@ -4,7 +4,7 @@ With htmx the board updates in place (`_board.html` comes back alone); without J
 same forms post and redirect to the board."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -46,17 +46,11 @@ def board(slug, circle_id):
     return _board(coop, circle)
 
 
-def _require_plan(circle):
-    if not can_plan(current_user, circle, today()):
-        abort(403)
-
-
 @bp.post("/c/<slug>/circles/<int:circle_id>/chantiers")
 @login_required
 def chantier_add(slug, circle_id):
     """Add a chantier to the board."""
-    coop, circle = load_circle(slug, circle_id)
-    _require_plan(circle)
+    coop, circle = load_circle(slug, circle_id, can_plan)
     form = ChantierForm(people=queries.involvable(circle, today()))
     if form.validate_on_submit() and run(
             lambda: svc.create_chantier(current_user, circle, _draft(form), today=today()),
@@ -71,9 +65,8 @@ def chantier_add(slug, circle_id):
 @login_required
 def chantier_move(slug, circle_id, chantier_id):
     """Move a chantier to another status."""
-    coop, circle = load_circle(slug, circle_id)
+    coop, circle = load_circle(slug, circle_id, can_plan)
     chantier = load_chantier(circle, chantier_id)
-    _require_plan(circle)
     form = MoveForm()
     if form.validate_on_submit():
         run(lambda: svc.move_chantier(current_user, chantier, form.status.data, today=today()),
@@ -90,9 +83,8 @@ def chantier_move(slug, circle_id, chantier_id):
 @login_required
 def chantier_edit(slug, circle_id, chantier_id):
     """Change a chantier's title, description, status, hours, due date and people."""
-    coop, circle = load_circle(slug, circle_id)
+    coop, circle = load_circle(slug, circle_id, can_plan)
     chantier = load_chantier(circle, chantier_id)
-    _require_plan(circle)
     people = {p.id: p for p in queries.involvable(circle, today())} | \
         {p.id: p for p in chantier.people}
     form = ChantierForm(obj=chantier, people=sorted(people.values(),

@@ -132,9 +132,7 @@ def edit(slug, circle_id):
 @login_required
 def dissolve(slug, circle_id):
     """Dissolve a circle on a date (secretariat or lead link)."""
-    coop, circle = load_circle(slug, circle_id)
-    if not can_edit(current_user, circle, today()):
-        abort(403)
+    coop, circle = load_circle(slug, circle_id, can_edit)
     form = DateForm()
     if form.validate_on_submit() and run(
             lambda: svc.dissolve_circle(current_user, circle, form.on.data, today=today()),

@@ -28,17 +28,11 @@ def _refused(form):
             flash(error, "error")
 
 
-def _require_edit(circle):
-    if not can_edit(current_user, circle, today()):
-        abort(403)
-
-
 @bp.post("/c/<slug>/circles/<int:circle_id>/members")
 @login_required
 def member_add(slug, circle_id):
     """A person joins the circle (secretariat or lead link)."""
-    coop, circle = load_circle(slug, circle_id)
-    _require_edit(circle)
+    coop, circle = load_circle(slug, circle_id, can_edit)
     form = MemberForm()
     if form.validate_on_submit() and run(lambda: svc.add_member(
             current_user, circle, svc.find_person(coop, form.person.data), form.joined_on.data,
@@ -51,11 +45,10 @@ def member_add(slug, circle_id):
 @login_required
 def member_leave(slug, circle_id, member_id):
     """A member leaves the circle on a date (secretariat or lead link)."""
-    coop, circle = load_circle(slug, circle_id)
+    coop, circle = load_circle(slug, circle_id, can_edit)
     member = db.session.get(CircleMember, member_id)
     if member is None or member.circle_id != circle.id:
         abort(404)
-    _require_edit(circle)
     form = DateForm()
     if form.validate_on_submit() and run(
             lambda: svc.remove_member(current_user, member, form.on.data, today=today()),
@@ -69,8 +62,7 @@ def member_leave(slug, circle_id, member_id):
 @login_required
 def role_add(slug, circle_id):
     """Add a custom role with its purpose and accountabilities (secretariat or lead link)."""
-    coop, circle = load_circle(slug, circle_id)
-    _require_edit(circle)
+    coop, circle = load_circle(slug, circle_id, can_edit)
     form = RoleForm()
     if form.validate_on_submit() and run(lambda: svc.add_role(current_user, circle, svc.RoleDraft(
             form.name.data, form.purpose.data, form.accountabilities.data, form.reviews.data),
@@ -90,9 +82,8 @@ def _role(circle, role_id) -> CircleRole:
 @login_required
 def role_remove(slug, circle_id, role_id):
     """Stop using a custom role from a date (secretariat or lead link)."""
-    coop, circle = load_circle(slug, circle_id)
+    coop, circle = load_circle(slug, circle_id, can_edit)
     role = _role(circle, role_id)
-    _require_edit(circle)
     form = DateForm()
     if form.validate_on_submit() and run(
             lambda: svc.remove_role(current_user, role, form.on.data, today=today()),
