@@ -28,6 +28,7 @@ class Convocation:
     agenda: list[str]
     resolutions: list[tuple[str, str]]  # (title line, text)
     documents: list[tuple[str, str]]  # (name and size, download link)
+    fingerprints: list[str]  # one line per resolution and cooperative: its vote's fingerprint
     absent: str  # how to give a proxy or vote in advance
     page: str  # the assembly's page
     calendar: str  # the .ics file
@@ -58,6 +59,14 @@ def _resolution_line(resolution) -> str:
         kind, board)
 
 
+def _fingerprints(assembly: Assembly) -> list[str]:
+    joint = len(assembly.cooperatives) > 1
+    return [_("Resolution %(num)s: %(fingerprint)s", num=r.position,
+              fingerprint=rv.vote.fingerprint) +
+            (f" ({rv.cooperative.name})" if joint else "")
+            for r in assembly.resolutions for rv in r.votes if rv.vote.fingerprint]
+
+
 def convocation(assembly: Assembly, sitting: Sitting) -> Convocation:
     """The convocation to this call, in the current language."""
     page = url_for("assemblies.show", assembly_id=assembly.id, _external=True)
@@ -85,7 +94,7 @@ def convocation(assembly: Assembly, sitting: Sitting) -> Convocation:
         second_call=second, attend=attend,
         agenda=[f"{i}. {item.title}" for i, item in enumerate(assembly.items, 1)],
         resolutions=[(_resolution_line(r), r.text.strip()) for r in assembly.resolutions],
-        documents=docs,
+        documents=docs, fingerprints=_fingerprints(assembly),
         absent=_("You can give a proxy to another sociétaire of your cooperative, or a blank "
                  "proxy to the chair, which votes for the resolutions the board approved and "
                  "against the others. You can also vote in advance online: your vote counts for "
@@ -96,6 +105,11 @@ def convocation(assembly: Assembly, sitting: Sitting) -> Convocation:
         headings={"attend": _("How to attend"), "agenda": _("Agenda"),
                   "resolutions": _("Resolutions put to the vote"),
                   "documents": _("Documents"),
+                  "fingerprints": _("Fingerprints of the votes"),
+                  "fingerprints_note": _("Each vote's fingerprint covers its rule, colleges "
+                                         "and roll, fixed at the convocation. The ballot box "
+                                         "published after the vote must carry the same: "
+                                         "anyone can check it."),
                   "absent": _("If you cannot attend")})
 
 
@@ -120,6 +134,9 @@ def as_text(c: Convocation) -> str:
     if c.documents:
         lines += _section(c.headings["documents"], [f"- {name}: {link}"
                                                      for name, link in c.documents])
+    if c.fingerprints:
+        lines += _section(c.headings["fingerprints"], [c.headings["fingerprints_note"],
+                                                       *c.fingerprints])
     lines += _section(c.headings["absent"], [c.absent, _("On the assembly's page: %(link)s",
                                                          link=c.page)])
     lines += ["", _("Add the assembly to your calendar: %(link)s", link=c.calendar),

@@ -48,8 +48,6 @@ register_messages({
     "resolution_not_open": _l("This resolution is not open for voting."),
     "vote_needs_presence": _l("Check in (in the room or online) before voting."),
     "advance_choices": _l("Choose a vote for the resolutions."),
-    "hands_too_many": _l("%(count)s hands counted, but only %(room)s votes are in the room "
-                         "and not yet cast."),
     "hands_nobody": _l("Nobody in the room can still vote in one of these colleges."),
     "minutes_approved": _l("The minutes are approved: they can no longer be changed."),
     "minutes_not_approved": _l("The bureau must approve the minutes before they are "

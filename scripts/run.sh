@@ -3,7 +3,8 @@
 # Creates .venv if missing, installs the project when pyproject.toml changed, compiles the
 # translation catalogs, upgrades the database (SQLite at instance/coopgov.db unless DATABASE_URL
 # is set), loads the demo data (idempotent; refuses a database holding real data), then serves
-# the site on http://127.0.0.1:${PORT:-5000}/ (HOST overridable too).
+# the site on http://127.0.0.1:${PORT:-5000}/ (HOST overridable too), with the scheduled close
+# of votes (`flask votes close-due`) run every minute beside it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,5 +16,10 @@ echo "==> database: upgrading to the latest migration"
 flask db upgrade
 echo "==> demo data"
 flask demo
+# The clock's work, as cron does it in production (README): close the votes whose time has
+# passed, once a minute, for as long as the site runs.
+( while sleep 60; do flask votes close-due >/dev/null || true; done ) &
+CLOCK=$!
+trap 'kill "$CLOCK" 2>/dev/null || true' EXIT INT TERM
 echo "==> serving coopgov on http://${HOST:-127.0.0.1}:${PORT:-5000}/  (Ctrl+C to stop)"
-exec .venv/bin/flask --app app run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"
+.venv/bin/flask --app app run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

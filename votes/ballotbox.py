@@ -1,13 +1,14 @@
-"""The published ballot box of a closed vote: `coopgov-ballot-box/1` (ballot-box-format.md).
+"""The published ballot box of a closed vote (docs/ballot-box-format.md).
 
-Build a sealed document, read one with strict validation, and verify it: hashes, seal, ballots,
-roll reconciliation, and a recount with `votes.rules.tally`, the same count as the web result.
+`coopgov-ballot-box/2` is what a close seals today: the vote's header and rule, its colleges
+and its roll, fingerprinted at opening; the ballots, batches and announced result; a seal over
+the whole document. `coopgov-ballot-box/1` (seal over ballots and batches only) is still read
+and verified, for the boxes sealed before. Build a sealed document, read one with strict
+validation, and verify it: hashes, fingerprint, seal, ballots, roll reconciliation, and a
+recount with `votes.rules.tally`, the same count as the web result.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -16,30 +17,39 @@ from fractions import Fraction
 from governance.rules import RuleError, fraction_str
 
 from . import rules
+from .boxjson import (  # noqa: F401 - part of this module's interface
+    MalformedBox,
+    canonical,
+    dumps,
+    field,
+    items,
+    loads,
+    number_field,
+    one_of,
+    parse_number,
+    path_of,
+    sha256_hex,
+    show,
+    write_number,
+)
 
-FORMAT = "coopgov-ballot-box/1"
+FORMAT = "coopgov-ballot-box/2"
+FORMAT_V1 = "coopgov-ballot-box/1"
+FORMATS = (FORMAT_V1, FORMAT)
 # Keys of `result` whose values are number strings, compared by value ("0.45" == "9/20").
 NUMERIC_KEYS = {"required", "participation", "weight", "for", "against", "abstain", "expressed",
                 "share_for", "threshold", "share", "p", "q"}
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|[0-9]+/[0-9]+")
-
-
-class MalformedBox(ValueError):
-    """Not a valid `coopgov-ballot-box/1` document; the message says where and why."""
+OPENING_PARTS = {
+    "vote": "vote: the header or the rule (title, options, threshold, quorum, counting…) is not "
+            "the one fingerprinted at opening",
+    "colleges": "colleges: the colleges or their weights are not those fingerprinted at opening",
+    "roll": "roll: the voters on the roll, their colleges or weights are not those "
+            "fingerprinted at opening",
+}
 
 
 # ---------------------------------------------------------------------------------------------
 # Hashes.
-
-def canonical(value) -> bytes:
-    """The exact bytes that are hashed: sorted keys, no spaces, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
 
 def ballot_hash(vote_id: str, ballot: dict) -> str:
     """sha256 of the ballot's own values, as written in the document, with the vote's id."""
@@ -48,140 +58,84 @@ def ballot_hash(vote_id: str, ballot: dict) -> str:
                                  "choice": ballot["choice"]}))
 
 
-def seal(ballots: list[dict], batches: list) -> str:
-    """sha256 of the ballots' `hash` fields in document order, "\\n"-joined, "\\n", batches."""
+def seal_v1(ballots: list[dict], batches: list) -> str:
+    """Format 1: sha256 of the ballots' hashes in document order, "\\n"-joined, "\\n", batches."""
     text = "\n".join(b["hash"] for b in ballots).encode("utf-8") + b"\n" + canonical(batches)
     return sha256_hex(text)
 
 
+def seal(doc: dict) -> str:
+    """Format 2: sha256 of the whole document but its `seal`."""
+    return sha256_hex(canonical({k: v for k, v in doc.items() if k != "seal"}))
+
+
+def _opening_hashes(vote: dict, colleges: list, roll: list) -> dict:
+    """The hashes of the parts fixed at opening, as written, and the fingerprint over them."""
+    at_opening = sorted(({"voter": e["voter"], "college": e["college"], "weight": e["weight"]}
+                         for e in roll), key=lambda e: e["voter"])
+    parts = {"vote": sha256_hex(canonical(vote)), "colleges": sha256_hex(canonical(colleges)),
+             "roll": sha256_hex(canonical(at_opening))}
+    return parts | {"fingerprint": sha256_hex(canonical(parts))}
+
+
+def opening(vote: dict, colleges: list[dict], roll: list[dict]) -> dict:
+    """The `opening` object of a vote as it opens: the hashes of its header and rule, its
+    colleges and its roll, and its fingerprint (published then, checked by `verify`)."""
+    return _opening_hashes(_header(vote), _colleges(colleges), _roll(roll))
+
+
 # ---------------------------------------------------------------------------------------------
-# Numbers and JSON.
+# Writing the parts of a document (numbers in lowest terms, fields in the format's order).
 
-def parse_number(text, where: str = "number") -> Fraction:
-    """Read "3", "0.3" or "3/10" exactly; anything else (signs, spaces, floats) is malformed."""
-    if not isinstance(text, str) or not _NUMBER.fullmatch(text):
-        raise MalformedBox(f'{where}: {_show(text)} is not a number string such as "3", "0.3" '
-                           f'or "3/10"')
-    try:
-        return Fraction(text)
-    except (ZeroDivisionError, ValueError) as err:
-        raise MalformedBox(f"{where}: {_show(text)} is not a number ({err})") from None
+def _when(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def write_number(value, where: str = "number") -> str:
-    """A Fraction, int or number string as written in a box: lowest terms, "3/10" or "3"."""
-    if isinstance(value, Fraction) or (isinstance(value, int) and not isinstance(value, bool)):
-        return fraction_str(Fraction(value))
-    if isinstance(value, str):
-        return fraction_str(parse_number(value, where))
-    raise MalformedBox(f"{where}: {value!r} is not an exact number (Fraction, int or string)")
-
-
-def _show(value) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _refuse_float(text: str):
-    raise MalformedBox(f'bare JSON number {text}: numbers are strings, such as "3/10"')
-
-
-def _refuse_constant(text: str):
-    raise MalformedBox(f"{text} is not allowed in a ballot box")
-
-
-def _unique_keys(pairs: list) -> dict:
-    obj = {}
-    for key, value in pairs:
-        if key in obj:
-            raise MalformedBox(f"duplicate key {_show(key)} in an object")
-        obj[key] = value
-    return obj
-
-
-def loads(data: str | bytes) -> dict:
-    """Strict JSON: UTF-8, no duplicate keys, no bare fractional numbers, an object at the top."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise MalformedBox(f"not UTF-8 text ({err})") from None
-    try:
-        doc = json.loads(data, parse_float=_refuse_float, parse_constant=_refuse_constant,
-                         object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as err:
-        raise MalformedBox(f"not valid JSON: {err}") from None
-    if not isinstance(doc, dict):
-        raise MalformedBox("the document is not a JSON object")
+def _header(vote: dict) -> dict:
+    rule = vote["rule"]
+    quorum = rule.get("quorum")
+    doc = {"id": vote["id"], "title": vote["title"], "cooperative": vote["cooperative"],
+           "method": vote["method"], "secret": vote["secret"],
+           "options": [{"id": o["id"], "label": o["label"]} for o in vote["options"]]}
+    if vote["method"] == "majority_judgment":
+        doc["grades"] = list(vote["grades"])
+    if vote["method"] == "approval":
+        doc["seats"] = vote["seats"]
+    doc["rule"] = {"weighting": rule["weighting"], "counting": rule["counting"],
+                   "threshold": write_number(rule["threshold"], "vote.rule.threshold"),
+                   "strict": rule["strict"],
+                   "quorum": None if quorum is None else write_number(quorum, "vote.rule.quorum")}
+    second = rule.get("quorum_second_call")
+    doc["rule"]["quorum_second_call"] = None if second is None else write_number(
+        second, "vote.rule.quorum_second_call")
+    doc["rule"]["empty_college"] = rule.get("empty_college", "redistribute")
+    doc["opened_at"] = _when(vote["opened_at"])
     return doc
 
 
-def dumps(doc: dict) -> str:
-    """The published text of a box (indented; hashes do not depend on it)."""
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+def _colleges(colleges: list[dict]) -> list[dict]:
+    return [{"id": c["id"], "name": c["name"], "weight": write_number(c["weight"],
+                                                                       "college weight")}
+            for c in colleges]
+
+
+def _roll(roll: list[dict]) -> list[dict]:
+    return [{"voter": e["voter"], "college": e.get("college"),
+             "weight": write_number(e.get("weight", 1), "roll weight"),
+             "participating": e.get("participating", False), "voted": e.get("voted", False)}
+            for e in sorted(roll, key=lambda e: e["voter"])]
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading a document.
 
-_KINDS = {str: "a string", bool: "true or false", list: "a list", dict: "an object",
-          int: "an integer"}
-
-
-def _path(where: str, key: str) -> str:
-    return key if where == "document" else f"{where}.{key}"
-
-
-def _get(obj: dict, key: str, kind: type, where: str, *, nullable: bool = False,
-         optional: bool = False):
-    """obj[key] of the given JSON type; `optional`: may be absent; `nullable`: may be null."""
-    if key not in obj:
-        if optional:
-            return None
-        raise MalformedBox(f"{where}: missing field {_show(key)}")
-    value = obj[key]
-    if value is None and nullable:
-        return None
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise MalformedBox(f"{_path(where, key)}: must be {_KINDS[kind]}"
-                           f"{' or null' if nullable else ''}, not {_show(value)}")
-    return value
-
-
-def _number(obj: dict, key: str, where: str, *, low=None, high=None, above=None,
-            nullable=False) -> Fraction | None:
-    text = _get(obj, key, str, where, nullable=nullable)
-    if text is None:
-        return None
-    value = parse_number(text, _path(where, key))
-    if (low is not None and value < low) or (high is not None and value > high) or \
-            (above is not None and value <= above):
-        bounds = (f"more than {above}" if above is not None else f"at least {low}"
-                  if high is None else f"between {low} and {high}")
-        raise MalformedBox(f"{_path(where, key)}: {text} must be {bounds}")
-    return value
-
-
-def _items(obj: dict, key: str, where: str, *, optional: bool = False) -> list[dict]:
-    items = _get(obj, key, list, where, optional=optional) or []
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise MalformedBox(f"{_path(where, key)}[{i}]: must be an object, not {_show(item)}")
-    return items
-
-
-def _one_of(obj: dict, key: str, allowed: tuple, where: str, what: str) -> str:
-    value = _get(obj, key, str, where)
-    if value not in allowed:
-        raise MalformedBox(f"{_path(where, key)}: unknown {what} {_show(value)} "
-                           f"(expected one of {', '.join(allowed)})")
-    return value
-
-
 @dataclass(frozen=True)
 class Box:
-    """A parsed document: `poll` holds every entry as written, checked or not."""
+    """A parsed document: `poll` holds every entry as written, checked or not; its quorum is
+    the one of the box's call."""
 
     doc: dict
+    version: int
     vote_id: str
     poll: rules.Poll
     voters: tuple[str, ...]     # parallel to poll.roll
@@ -190,29 +144,34 @@ class Box:
     result: dict | None
 
 
-def _parse_vote(vote: dict) -> tuple[str, rules.Poll]:
+def _time(obj: dict, key: str, where: str) -> None:
+    try:
+        datetime.fromisoformat(field(obj, key, str, where))
+    except ValueError:
+        raise MalformedBox(f"{path_of(where, key)}: {show(obj[key])} is not an ISO 8601 "
+                           f"time") from None
+
+
+def _parse_vote(vote: dict, version: int, call: int) -> tuple[str, rules.Poll]:
     w = "vote"
-    vote_id = _get(vote, "id", str, w)
+    vote_id = field(vote, "id", str, w)
     for key in ("title", "cooperative"):
-        _get(vote, key, str, w)
-    _get(vote, "secret", bool, w)
-    method = _one_of(vote, "method", rules.METHODS, w, "method")
-    for key in ("opened_at", "closed_at"):
-        try:
-            datetime.fromisoformat(_get(vote, key, str, w))
-        except ValueError:
-            raise MalformedBox(f"{w}.{key}: {_show(vote[key])} is not an ISO 8601 time") from None
+        field(vote, key, str, w)
+    field(vote, "secret", bool, w)
+    method = one_of(vote, "method", rules.METHODS, w, "method")
+    for key in ("opened_at", "closed_at") if version == 1 else ("opened_at",):
+        _time(vote, key, w)
     options = []
-    for i, option in enumerate(_items(vote, "options", w)):
-        options.append(_get(option, "id", str, f"vote.options[{i}]"))
-        _get(option, "label", str, f"vote.options[{i}]")
+    for i, option in enumerate(items(vote, "options", w)):
+        options.append(field(option, "id", str, f"vote.options[{i}]"))
+        field(option, "label", str, f"vote.options[{i}]")
     if not options or len(set(options)) != len(options):
         raise MalformedBox("vote.options: option ids must be present and distinct")
     if method == "resolution" and set(options) != set(rules.RESOLUTION_OPTIONS):
         raise MalformedBox(f"vote.options: a resolution has the options for, against, abstain, "
                            f"not {', '.join(options)}")
-    grades = _get(vote, "grades", list, w, optional=True, nullable=True)
-    seats = _get(vote, "seats", int, w, optional=True, nullable=True)
+    grades = field(vote, "grades", list, w, optional=True, nullable=True)
+    seats = field(vote, "seats", int, w, optional=True, nullable=True)
     if method == "majority_judgment":
         if not grades or any(not isinstance(g, str) for g in grades) or \
                 len(set(grades)) != len(grades):
@@ -224,18 +183,34 @@ def _parse_vote(vote: dict) -> tuple[str, rules.Poll]:
             raise MalformedBox("vote.seats: an approval vote needs a number of seats, at least 1")
     elif seats is not None:
         raise MalformedBox("vote.seats: only for approval")
-    rule_doc = _get(vote, "rule", dict, w)
+    rule_doc = field(vote, "rule", dict, w)
     w = "vote.rule"
+    quorum = number_field(rule_doc, "quorum", w, low=0, high=1, nullable=True)
+    if version > 1:
+        second = number_field(rule_doc, "quorum_second_call", w, low=0, high=1, nullable=True)
+        quorum = quorum if call == 1 else second
     rule = rules.Rule(
-        weighting=_one_of(rule_doc, "weighting", rules.WEIGHTINGS, w, "weighting"),
-        counting=_one_of(rule_doc, "counting", rules.COUNTINGS, w, "counting mode"),
-        threshold=_number(rule_doc, "threshold", w, low=0, high=1),
-        strict=_get(rule_doc, "strict", bool, w),
-        quorum=_number(rule_doc, "quorum", w, low=0, high=1, nullable=True),
-        empty_college=_one_of(rule_doc, "empty_college", rules.EMPTY_COLLEGE_RULES, w,
-                              "empty_college rule"))
+        weighting=one_of(rule_doc, "weighting", rules.WEIGHTINGS, w, "weighting"),
+        counting=one_of(rule_doc, "counting", rules.COUNTINGS, w, "counting mode"),
+        threshold=number_field(rule_doc, "threshold", w, low=0, high=1),
+        strict=field(rule_doc, "strict", bool, w), quorum=quorum,
+        empty_college=one_of(rule_doc, "empty_college", rules.EMPTY_COLLEGE_RULES, w,
+                             "empty_college rule"))
     return vote_id, rules.Poll(method=method, rule=rule, options=tuple(options),
                                seats=seats or 1, grades=tuple(grades or ()))
+
+
+def _parse_closing(doc: dict) -> int:
+    """Format 2's fields of the opening and the close; returns the call."""
+    opened = field(doc, "opening", dict, "document")
+    for key in ("vote", "colleges", "roll", "fingerprint"):
+        field(opened, key, str, "opening")
+    call = field(doc, "call", int, "document")
+    if call not in (1, 2):
+        raise MalformedBox(f"call: must be 1 or 2, not {call}")
+    _time(doc, "closed_at", "document")
+    field(doc, "result", dict, "document")
+    return call
 
 
 def parse(doc: dict | str | bytes) -> Box:
@@ -244,15 +219,18 @@ def parse(doc: dict | str | bytes) -> Box:
         doc = loads(doc)
     if not isinstance(doc, dict):
         raise MalformedBox("the document is not a JSON object")
-    fmt = _get(doc, "format", str, "document")
-    if fmt != FORMAT:
-        raise MalformedBox(f"format is {_show(fmt)}, expected {_show(FORMAT)}")
-    vote_id, poll = _parse_vote(_get(doc, "vote", dict, "document"))
+    fmt = field(doc, "format", str, "document")
+    if fmt not in FORMATS:
+        raise MalformedBox(f"format is {show(fmt)}, expected {show(FORMAT)} "
+                           f"(or {show(FORMAT_V1)})")
+    version = FORMATS.index(fmt) + 1
+    call = _parse_closing(doc) if version > 1 else 1
+    vote_id, poll = _parse_vote(field(doc, "vote", dict, "document"), version, call)
     colleges = []
-    for i, c in enumerate(_items(doc, "colleges", "document")):
-        colleges.append(rules.College(_get(c, "id", str, f"colleges[{i}]"),
-                                      _number(c, "weight", f"colleges[{i}]", above=0)))
-        _get(c, "name", str, f"colleges[{i}]")
+    for i, c in enumerate(items(doc, "colleges", "document")):
+        colleges.append(rules.College(field(c, "id", str, f"colleges[{i}]"),
+                                      number_field(c, "weight", f"colleges[{i}]", above=0)))
+        field(c, "name", str, f"colleges[{i}]")
     ids = [c.id for c in colleges]
     if len(set(ids)) != len(ids):
         raise MalformedBox("colleges: college ids must be distinct")
@@ -260,57 +238,84 @@ def parse(doc: dict | str | bytes) -> Box:
         raise MalformedBox("colleges: must list the colleges when weighting is colleges, "
                            "and be [] when weighting is none")
     roll, voters = [], []
-    for i, e in enumerate(_items(doc, "roll", "document")):
+    for i, e in enumerate(items(doc, "roll", "document")):
         w = f"roll[{i}]"
-        voters.append(_get(e, "voter", str, w))
-        roll.append(rules.RollEntry(_get(e, "college", str, w, nullable=True),
-                                    _number(e, "weight", w, above=0),
-                                    _get(e, "participating", bool, w), _get(e, "voted", bool, w)))
+        voters.append(field(e, "voter", str, w))
+        roll.append(rules.RollEntry(field(e, "college", str, w, nullable=True),
+                                    number_field(e, "weight", w, above=0),
+                                    field(e, "participating", bool, w),
+                                    field(e, "voted", bool, w)))
     ballots, trackers = [], []
-    for i, b in enumerate(_items(doc, "ballots", "document")):
+    for i, b in enumerate(items(doc, "ballots", "document")):
         w = f"ballots[{i}]"
-        trackers.append(_get(b, "tracker", str, w))
-        _get(b, "hash", str, w)
+        trackers.append(field(b, "tracker", str, w))
+        field(b, "hash", str, w)
         if "choice" not in b:
             raise MalformedBox(f'{w}: missing field "choice"')
-        ballots.append(rules.Ballot(_get(b, "college", str, w, nullable=True),
-                                    _number(b, "weight", w, above=0), b["choice"]))
+        ballots.append(rules.Ballot(field(b, "college", str, w, nullable=True),
+                                    number_field(b, "weight", w, above=0), b["choice"]))
     batches = []
-    for i, b in enumerate(_items(doc, "batches", "document", optional=True)):
+    for i, b in enumerate(items(doc, "batches", "document", optional=version == 1)):
         w = f"batches[{i}]"
-        counts = _get(b, "counts", dict, w)
-        batches.append(rules.Batch(_get(b, "college", str, w, nullable=True),
-                                   {o: _number(counts, o, f"{w}.counts", low=0) for o in counts}))
-    result = _get(doc, "result", dict, "document", optional=True, nullable=True)
-    return Box(doc, vote_id, replace(poll, colleges=tuple(colleges), roll=tuple(roll),
-                                     ballots=tuple(ballots), batches=tuple(batches)),
-               tuple(voters), tuple(trackers), _get(doc, "seal", str, "document"), result)
+        counts = field(b, "counts", dict, w)
+        batches.append(rules.Batch(field(b, "college", str, w, nullable=True),
+                                   {o: number_field(counts, o, f"{w}.counts", low=0)
+                                    for o in counts}))
+    result = field(doc, "result", dict, "document", optional=True, nullable=True)
+    return Box(doc, version, vote_id,
+               replace(poll, colleges=tuple(colleges), roll=tuple(roll), ballots=tuple(ballots),
+                       batches=tuple(batches)),
+               tuple(voters), tuple(trackers), field(doc, "seal", str, "document"), result)
 
 
 # ---------------------------------------------------------------------------------------------
 # Verifying.
 
 def _label(college: str | None) -> str:
-    return "the roll (no colleges)" if college is None else f"college {_show(college)}"
+    return "the roll (no colleges)" if college is None else f"college {show(college)}"
 
 
-def verify(doc: dict | str | bytes) -> tuple[list[str], dict]:
+def _seal_problems(box: Box, fingerprint: str | None) -> list[str]:
+    """Format 2: the opening's parts against the document, the seal over it, and the
+    fingerprint published at opening when given; format 1: the seal over ballots and batches."""
+    raw = box.doc
+    if box.version == 1:
+        if seal_v1(raw["ballots"], raw.get("batches", [])) != box.seal:
+            return ["seal does not match the ballots and batches"]
+        return ["a box of format 1 has no fingerprint to compare"] if fingerprint else []
+    problems = []
+    written = raw["opening"]
+    recomputed = _opening_hashes(raw["vote"], raw["colleges"], raw["roll"])
+    problems += [why for part, why in OPENING_PARTS.items() if recomputed[part] != written[part]]
+    parts = {k: written[k] for k in OPENING_PARTS}
+    if sha256_hex(canonical(parts)) != written["fingerprint"]:
+        problems.append("opening.fingerprint does not match the hashes of its parts")
+    if seal(raw) != box.seal:
+        problems.append("seal does not match the document: its vote, roll, ballots, batches or "
+                        "result changed after the close")
+    if fingerprint is not None and fingerprint.strip().lower() != written["fingerprint"]:
+        problems.append(f"opening.fingerprint {written['fingerprint']} is not the fingerprint "
+                        f"published when the vote opened ({fingerprint.strip()}): this is not "
+                        f"the vote that was opened")
+    return problems
+
+
+def verify(doc: dict | str | bytes, *, fingerprint: str | None = None) -> tuple[list[str], dict]:
     """Every problem found by the checks of "What votes verify checks", and the recount.
 
-    Raises MalformedBox when the document is not of this format. The recount leaves out the
-    ballots, batches and roll entries reported as problems (invalid, or of an unknown college).
+    `fingerprint` is the one published when the vote opened, if the caller has it. Raises
+    MalformedBox when the document is not of this format. The recount leaves out the ballots,
+    batches and roll entries reported as problems (invalid, or of an unknown college).
     """
     box = parse(doc)
     poll, raw = box.poll, box.doc
-    problems: list[str] = []
     known = [c.id for c in poll.colleges] or [None]
 
-    # 1. hashes and seal
+    # 1. hashes, fingerprint and seal
+    problems = _seal_problems(box, fingerprint)
     for tracker, written in zip(box.trackers, raw["ballots"], strict=True):
         if ballot_hash(box.vote_id, written) != written["hash"]:
             problems.append(f"ballot {tracker}: hash does not match its content")
-    if seal(raw["ballots"], raw.get("batches", [])) != box.seal:
-        problems.append("seal does not match the ballots and batches")
     if list(box.trackers) != sorted(box.trackers):
         problems.append("ballots are not sorted by tracker")
     for tracker, n in Counter(box.trackers).items():
@@ -320,14 +325,14 @@ def verify(doc: dict | str | bytes) -> tuple[list[str], dict]:
     # 2. ballots and batches valid for the method, in a known college
     ballots, batches, roll = [], [], []
     for tracker, ballot in zip(box.trackers, poll.ballots, strict=True):
-        why = (f"unknown college {_show(ballot.college)}" if ballot.college not in known
+        why = (f"unknown college {show(ballot.college)}" if ballot.college not in known
                else rules.ballot_error(poll, ballot.choice))
         if why:
             problems.append(f"ballot {tracker}: {why}")
         else:
             ballots.append(ballot)
     for i, batch in enumerate(poll.batches):
-        why = (f"unknown college {_show(batch.college)}" if batch.college not in known
+        why = (f"unknown college {show(batch.college)}" if batch.college not in known
                else rules.batch_error(poll, batch.counts))
         if why:
             where = "" if batch.college is None else f" ({_label(batch.college)})"
@@ -341,7 +346,7 @@ def verify(doc: dict | str | bytes) -> tuple[list[str], dict]:
             problems.append(f"voter {voter} appears {n} times in the roll")
     for voter, entry in zip(box.voters, poll.roll, strict=True):
         if entry.college not in known:
-            problems.append(f"roll entry {voter}: unknown college {_show(entry.college)}")
+            problems.append(f"roll entry {voter}: unknown college {show(entry.college)}")
             continue
         if entry.voted and not entry.participating:
             problems.append(f"roll entry {voter}: voted without participating")
@@ -390,11 +395,11 @@ def _compare(path: str, key: str | None, announced, recomputed, problems: list[s
         for k, value in recomputed.items():
             if k not in announced:
                 problems.append(f"{path}.{k}: missing from the announced result "
-                                f"(recomputed {_show(value)})")
+                                f"(recomputed {show(value)})")
             else:
                 _compare(f"{path}.{k}", k, announced[k], value, problems)
         for k in [k for k in announced if k not in recomputed]:
-            problems.append(f"{path}.{k}: announced {_show(announced[k])}, not part of a result")
+            problems.append(f"{path}.{k}: announced {show(announced[k])}, not part of a result")
     elif isinstance(announced, list) and isinstance(recomputed, list) and \
             (len(announced) == len(recomputed) or any(isinstance(v, dict) for v in recomputed)):
         if len(announced) != len(recomputed):
@@ -403,42 +408,26 @@ def _compare(path: str, key: str | None, announced, recomputed, problems: list[s
         for i, (a, r) in enumerate(zip(announced, recomputed, strict=False)):
             _compare(f"{path}[{i}]", key, a, r, problems)
     elif not _same(key, announced, recomputed):
-        problems.append(f"{path}: announced {_show(announced)}, recomputed {_show(recomputed)}")
+        problems.append(f"{path}: announced {show(announced)}, recomputed {show(recomputed)}")
+
 
 
 # ---------------------------------------------------------------------------------------------
 # Building a document.
 
-def _when(value) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict],
-          batches: list[dict] = (), *, strict: bool = True, result: dict | None = None) -> dict:
-    """A sealed document with its result, from plain data in the document's shape.
+          batches: list[dict] = (), *, call: int = 1, closed_at=None,
+          result: dict | None = None, fingerprint: str | None = None,
+          strict: bool = True) -> dict:
+    """A sealed `coopgov-ballot-box/2` document, from plain data in the document's shape.
 
-    Numbers may be Fraction, int or number strings; ballots are sorted by tracker, hashed and
-    sealed. The result is `result` when given (`verify` then recounts and compares it), else
-    the recount of `verify`. With `strict`, a box that would not verify raises MalformedBox
-    instead of being returned.
+    Numbers may be Fraction, int or number strings; the roll is sorted by voter, the ballots by
+    tracker, hashed; the opening's hashes are computed and the whole sealed. The result is
+    `result` when given (`verify` then recounts and compares it), else the recount.
+    `closed_at` defaults to `vote["closed_at"]`. With `strict`, a box that would not verify,
+    or whose fingerprint is not `fingerprint` (taken at opening), raises MalformedBox.
     """
-    rule = vote["rule"]
-    quorum = rule.get("quorum")
-    doc_vote = {
-        "id": vote["id"], "title": vote["title"], "cooperative": vote["cooperative"],
-        "method": vote["method"], "secret": vote["secret"],
-        "options": [{"id": o["id"], "label": o["label"]} for o in vote["options"]]}
-    if vote["method"] == "majority_judgment":
-        doc_vote["grades"] = list(vote["grades"])
-    if vote["method"] == "approval":
-        doc_vote["seats"] = vote["seats"]
-    doc_vote |= {
-        "rule": {"weighting": rule["weighting"], "counting": rule["counting"],
-                 "threshold": write_number(rule["threshold"], "vote.rule.threshold"),
-                 "strict": rule["strict"],
-                 "quorum": None if quorum is None else write_number(quorum, "vote.rule.quorum"),
-                 "empty_college": rule.get("empty_college", "redistribute")},
-        "opened_at": _when(vote["opened_at"]), "closed_at": _when(vote["closed_at"])}
+    doc_vote, doc_colleges, doc_roll = _header(vote), _colleges(colleges), _roll(roll)
     doc_ballots = []
     for b in sorted(ballots, key=lambda b: b["tracker"]):
         ballot = {"tracker": b["tracker"], "college": b.get("college"),
@@ -446,22 +435,18 @@ def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict
                   "choice": b["choice"]}
         ballot["hash"] = ballot_hash(vote["id"], ballot)
         doc_ballots.append(ballot)
-    doc_batches = [{"college": b.get("college"),
-                    "counts": {o: write_number(n, "batch count") for o, n in b["counts"].items()}}
-                   for b in batches]
-    doc = {
-        "format": FORMAT, "vote": doc_vote,
-        "colleges": [{"id": c["id"], "name": c["name"],
-                      "weight": write_number(c["weight"], "college weight")} for c in colleges],
-        "roll": [{"voter": e["voter"], "college": e.get("college"),
-                  "weight": write_number(e.get("weight", 1), "roll weight"),
-                  "participating": e["participating"], "voted": e["voted"]} for e in roll],
-        "ballots": doc_ballots, "batches": doc_batches,
-        "seal": seal(doc_ballots, doc_batches)}
-    if result is not None:
-        doc["result"] = result
-    problems, recount = verify(doc)
+    doc = {"format": FORMAT, "vote": doc_vote, "colleges": doc_colleges, "roll": doc_roll,
+           "opening": _opening_hashes(doc_vote, doc_colleges, doc_roll), "call": call,
+           "closed_at": _when(closed_at or vote["closed_at"]), "ballots": doc_ballots,
+           "batches": [{"college": b.get("college"),
+                        "counts": {o: write_number(n, "batch count")
+                                   for o, n in b["counts"].items()}} for b in batches],
+           "result": result or {}}
+    if result is None:
+        doc["seal"] = seal(doc)
+        doc["result"] = verify(doc)[1]
+    doc["seal"] = seal(doc)
+    problems = verify(doc, fingerprint=fingerprint)[0]
     if strict and problems:
         raise MalformedBox("the ballot box would not verify: " + "; ".join(problems))
-    doc["result"] = result if result is not None else recount
     return doc

@@ -8,13 +8,16 @@ from pathlib import Path
 import click
 
 from . import bp
-from .ballotbox import FORMAT, MalformedBox, verify
+from .ballotbox import FORMAT, MalformedBox, loads, verify
 
 
 @bp.cli.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def verify_command(file: Path) -> None:
-    """Check and recount a published ballot box (coopgov-ballot-box/1).
+@click.option("--fingerprint", metavar="HEX",
+              help="The vote's fingerprint published when it opened (vote page, journal, "
+                   "notice): the box must carry the same.")
+def verify_command(file: Path, fingerprint: str | None) -> None:
+    """Check and recount a published ballot box (coopgov-ballot-box/2, or /1).
 
     Exit 0 printing the recomputed result, 1 listing every problem, 2 if FILE is unreadable.
     """
@@ -24,7 +27,7 @@ def verify_command(file: Path) -> None:
         click.echo(f"cannot read {file}: {err.strerror or err}", err=True)
         sys.exit(2)
     try:
-        problems, result = verify(data)
+        problems, result = verify(data, fingerprint=fingerprint)
     except MalformedBox as err:
         click.echo(f"{file} is not a valid {FORMAT} document: {err}", err=True)
         sys.exit(2)
@@ -34,6 +37,10 @@ def verify_command(file: Path) -> None:
         click.echo(f"{file}: {len(problems)} problem(s) found", err=True)
         sys.exit(1)
     click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    opened = loads(data).get("opening")
+    if opened and not fingerprint:
+        click.echo(f"fingerprint at opening: {opened['fingerprint']}: compare it with the one "
+                   f"published when the vote opened, or pass it with --fingerprint", err=True)
 
 
 @bp.cli.command("close-due")

@@ -13,7 +13,9 @@ register_messages({
     "closes_before_opens": _l("The vote must close after it opens."),
     "vote_not_draft": _l("This vote has already been opened."),
     "empty_roll": _l("Nobody is eligible for this vote: the roll would be empty."),
-    "vote_not_open": _l("This vote is not open."),
+    "vote_not_open": _l("This vote is closed, or not open yet: no ballot was taken."),
+    "vote_not_open_to_close": _l("This vote is not open, so it cannot be closed: it may have "
+                                 "just been closed by someone else."),
     "already_voted": _l("A ballot has already been cast for you in this vote."),
     "second_factor_required": _l("This vote asks for a code sent to you by email before "
                                  "your ballot: ask for it, then type it in."),
@@ -28,5 +30,14 @@ register_messages({
     "documents_frozen": _l("The documents of a vote are frozen when it opens."),
     "vote_in_assembly": _l("This resolution is voted, opened and closed through its general "
                            "assembly's page."),
+    "hands_too_many": _l("%(count)s hands counted, but only %(room)s votes are in the room "
+                         "and not yet cast."),
+    "hands_room_changed": _l("Someone in the room voted while the hands were counted: count "
+                             "the room again."),
+    "bad_batch": _l("These counts do not fit this vote: only the answers of a resolution, "
+                    "in a college of the vote."),
+    "box_not_sealed": _l("The ballot box would not verify, so it was not sealed and the vote "
+                         "stays open. The application log says why: tell the platform's "
+                         "operators."),
     "too_many_documents": _l("A vote holds at most %(max)s documents."),
 })

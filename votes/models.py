@@ -54,6 +54,10 @@ class Vote(db.Model):
     threshold: Mapped[str] = mapped_column(sa.String(16))
     strict: Mapped[bool]
     quorum: Mapped[Optional[str]] = mapped_column(sa.String(16))
+    # An assembly's vote: the statutes' quorum at a second call, fixed with the rule; `call`
+    # says which applies (a second call moves it to 2).
+    quorum_second: Mapped[Optional[str]] = mapped_column(sa.String(16))
+    call: Mapped[int] = mapped_column(default=1, server_default="1")
     empty_college: Mapped[str] = mapped_column(sa.String(16), default="redistribute")
     eligibility: Mapped[Eligibility] = mapped_column(enum_type(Eligibility), default=Eligibility.ALL)
     eligible_colleges_json: Mapped[str] = mapped_column(sa.Text, default="[]")
@@ -61,6 +65,11 @@ class Vote(db.Model):
     closes_at: Mapped[Optional[datetime]]  # planned (UTC); passing it closes the vote
     state: Mapped[State] = mapped_column(enum_type(State), default=State.DRAFT)
     opened_at: Mapped[Optional[datetime]]
+    # Frozen at opening: the header, rule and colleges (with their weights) that the box will
+    # publish, {"vote", "colleges"}, and the fingerprint (sha256) of those and of the roll,
+    # published then and checked by the verifier.
+    opening_json: Mapped[Optional[str]] = mapped_column(sa.Text)
+    fingerprint: Mapped[Optional[str]] = mapped_column(sa.String(64))
     closed_at: Mapped[Optional[datetime]]
     box_json: Mapped[Optional[str]] = mapped_column(sa.Text, deferred=True)  # the sealed box
     # What the result pages read, written with the box: its result and colleges, and its
@@ -87,6 +96,22 @@ class Vote(db.Model):
     @property
     def eligible_colleges(self) -> list[str]:
         return json.loads(self.eligible_colleges_json)
+
+    @property
+    def closing(self) -> bool:
+        """Open but past its closing time: it takes no ballot and waits for the scheduled close
+        (`flask votes close-due`), which no page request does."""
+        return self.state == State.OPEN and self.closes_at is not None \
+            and utcnow() >= self.closes_at
+
+    @property
+    def opening(self) -> dict | None:
+        return json.loads(self.opening_json) if self.opening_json else None
+
+    @property
+    def quorum_now(self) -> str | None:
+        """The quorum that applies at the vote's current call."""
+        return self.quorum if self.call == 1 else self.quorum_second
 
     @property
     def box(self) -> dict | None:

@@ -13,10 +13,10 @@ from fractions import Fraction
 import sqlalchemy as sa
 
 from governance.extensions import db
-from governance.models import Person
+from governance.models import College, CoopRole, Membership, Person, Role, Status
 
 from . import rules
-from .models import Ballot, RollEntry, State, Vote
+from .models import Eligibility, RollEntry, State, Vote
 
 
 def votes_of(coop) -> list[Vote]:
@@ -32,6 +32,40 @@ def roll_entry(vote: Vote, person) -> RollEntry | None:
         return None
     return db.session.scalar(sa.select(RollEntry).where(RollEntry.vote_id == vote.id,
                                                         RollEntry.person_id == person.id))
+
+
+def eligible(vote: Vote) -> list[tuple[Person, Membership | None]]:
+    """Who is on the roll: admitted sociétaires (of some colleges), or the board."""
+    if vote.eligibility == Eligibility.BOARD:
+        people = db.session.scalars(sa.select(Person).join(
+            CoopRole, CoopRole.person_id == Person.id).where(
+            CoopRole.cooperative_id == vote.cooperative_id, CoopRole.role == Role.BOARD)).all()
+        members = {m.person_id: m for m in db.session.scalars(sa.select(Membership).where(
+            Membership.cooperative_id == vote.cooperative_id,
+            Membership.person_id.in_([p.id for p in people])))}
+        return [(p, members.get(p.id)) for p in people]
+    stmt = (sa.select(Membership).where(Membership.cooperative_id == vote.cooperative_id,
+                                        Membership.status == Status.ADMITTED)
+            .options(sa.orm.selectinload(Membership.person),
+                     sa.orm.selectinload(Membership.college)))
+    members = db.session.scalars(stmt).all()
+    if vote.eligibility == Eligibility.COLLEGES:
+        members = [m for m in members if m.college and m.college.code in vote.eligible_colleges]
+    return [(m.person, m) for m in members]
+
+
+def roll_colleges(vote: Vote) -> dict[str, int]:
+    """How many voters per college the roll of a weighted vote would hold if it opened now
+    (counted in SQL, however large the register)."""
+    stmt = (sa.select(College.code, sa.func.count()).join(
+        Membership, Membership.college_id == College.id)
+        .where(Membership.cooperative_id == vote.cooperative_id,
+               Membership.status == Status.ADMITTED).group_by(College.code))
+    if vote.eligibility == Eligibility.COLLEGES:
+        stmt = stmt.where(College.code.in_(vote.eligible_colleges))
+    elif vote.eligibility == Eligibility.BOARD:
+        return {}  # a board vote counts one person, one vote, without colleges
+    return dict(db.session.execute(stmt).all())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,15 +265,29 @@ def _profiles(colleges: list[CollegeResult], marks: dict, options: list[OptionRe
 # The box, trackers and open ballots.
 
 def find_tracker(vote: Vote, code: str) -> dict | None:
-    """The ballot of the published box with this tracker (case and spaces ignored), or None."""
+    """The ballot with this tracker (case and spaces ignored) in the sealed box of a closed
+    vote, the document anyone downloads and recounts; None when it is not there, or the vote
+    is not closed."""
     wanted = "".join(code.split()).upper()
-    if vote.state != State.CLOSED or not wanted:
+    if vote.state != State.CLOSED or not wanted or vote.box_json is None:
         return None
-    ballot = db.session.scalar(sa.select(Ballot).where(Ballot.vote_id == vote.id,
-                                                       Ballot.tracker == wanted))
-    return None if ballot is None else {
-        "tracker": ballot.tracker, "college": ballot.college, "weight": ballot.weight,
-        "choice": ballot.choice, "hash": ballot.hash}
+    return next((b for b in vote.box["ballots"] if b["tracker"] == wanted), None)
+
+
+def small_colleges(vote: Vote) -> list:
+    """The colleges of a secret weighted vote with fewer than `rules.SECRET_COLLEGE_MIN`
+    voters on its roll (for a draft: on the roll it would freeze now): their totals show how
+    their voters voted."""
+    if not vote.secret or vote.weighting != "colleges":
+        return []
+    if vote.state == State.DRAFT:
+        sizes = roll_colleges(vote)
+    else:
+        sizes = dict(db.session.execute(
+            sa.select(RollEntry.college, sa.func.count()).where(RollEntry.vote_id == vote.id)
+            .group_by(RollEntry.college)).all())
+    return [c for c in vote.cooperative.colleges
+            if 0 < sizes.get(c.code, 0) < rules.SECRET_COLLEGE_MIN]
 
 
 def open_ballots(vote: Vote) -> list[tuple[Person, RollEntry, dict | None]]:

@@ -18,6 +18,8 @@ COUNTINGS = ("votes_cast", "participants", "roll")
 EMPTY_COLLEGE_RULES = ("redistribute", "against")
 RESOLUTION_OPTIONS = ("for", "against", "abstain")
 BATCH_METHODS = ("resolution", "choice")  # methods whose ballots may be counted by hand
+# A college's total shows how its voters voted when fewer than this many are on the roll.
+SECRET_COLLEGE_MIN = 3
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,6 @@ def _result_context(vote: Vote, labels: dict) -> dict:
 def index(slug):
     """The cooperative's votes; the secretariat also sees drafts and a "New vote" button."""
     coop = load_coop(slug, can_see)
-    run(svc.close_due)
     admin = can_admin(current_user, coop)
     votes = [v for v in queries.votes_of(coop) if admin or v.state != State.DRAFT]
     return render_template("votes/index.html", coop=coop, votes=votes, can_admin=admin)
@@ -177,7 +176,6 @@ def new(slug):
 def show(vote_id):
     """The vote: its question and rule, the ballot or the voter's state, turnout, result."""
     vote = load_vote(vote_id)
-    run(svc.close_due)  # a vote past its closing time closes on the first visit
     coop = vote.cooperative
     if vote.state == State.DRAFT and not can_admin(current_user, coop):
         abort(404)  # drafts are the secretariat's work in progress
@@ -193,6 +191,8 @@ def show(vote_id):
     entry = ctx["entry"]
     ctx["needs_code"] = entry is not None and not entry.voted and not second_factor.confirmed(
         vote, current_user.id)
+    ctx["small_colleges"] = queries.small_colleges(vote)
+    ctx["colleges"] = svc.colleges_of(vote)
     if vote.state != State.DRAFT:
         ctx |= _turnout_context(vote)
     if vote.state == State.CLOSED:
@@ -207,8 +207,6 @@ def turnout(vote_id):
     vote = load_vote(vote_id)
     if vote.state == State.DRAFT:
         abort(404)
-    if vote.state == State.OPEN and not svc.is_open(vote):
-        run(svc.close_due)
     if htmx and vote.state == State.CLOSED:
         return htmx_refresh()  # the page reloads and shows the result
     return render_template("votes/_turnout.html", **_turnout_context(vote))
@@ -272,6 +270,11 @@ def _mail_receipt(vote: dict, receipt: svc.Receipt, lookup: str) -> bool:
 def open_vote(vote_id):
     """Open the vote: freeze its roll and notify the voters (secretariat)."""
     vote = load_vote(vote_id, can_admin)
+    if queries.small_colleges(vote) and not request.form.get("small_colleges_ok"):
+        flash(_("Some colleges would have fewer than three voters, whose ballots cannot stay "
+                "secret within them: read the warning, tick the box, then open the vote."),
+              "error")
+        return _back(vote)
     size = run(lambda: svc.open_vote(current_user, vote))
     if size is not None:
         mail_queue.send_in_background()
@@ -311,7 +314,7 @@ def tracker(vote_id):
     if vote.state == State.DRAFT:
         abort(404)
     code = request.args.get("code", "")[:40]
-    ballot = queries.find_tracker(vote, code) if vote.state == State.CLOSED else None
+    ballot = queries.find_tracker(vote, code)
     return render_template("votes/tracker.html", vote=vote, code=code, ballot=ballot,
                            labels=option_labels(vote),
                            colleges={c.code: c.name for c in vote.cooperative.colleges})
@@ -320,7 +323,7 @@ def tracker(vote_id):
 @bp.get("/votes/<int:vote_id>/ballot-box.json")
 @login_required
 def ballot_box(vote_id):
-    """The sealed ballot box (coopgov-ballot-box/1) of a closed vote, to recount."""
+    """The sealed ballot box (coopgov-ballot-box/2) of a closed vote, to recount."""
     vote = load_vote(vote_id)
     _closed_or_404(vote)
     response = Response(vote.box_json, mimetype="application/json")

@@ -4,7 +4,6 @@ others are listed for a postal letter); and the second call when the first lacks
 from __future__ import annotations
 
 from datetime import datetime
-from fractions import Fraction
 
 import sqlalchemy as sa
 
@@ -13,7 +12,6 @@ from governance.extensions import db
 from governance.models import Membership, Person, Status, utcnow
 from governance.services import DomainError, service
 from votes import services as votes
-from votes.models import Vote
 
 from .. import letters, queries, rules
 from ..models import Assembly, Participant, Sitting, State
@@ -103,11 +101,7 @@ def second_call(actor: Person, assembly: Assembly, starts_at: datetime, *, reaso
     db.session.add(second)
     for resolution in assembly.resolutions:
         for rv in resolution.votes:
-            vote: Vote = rv.vote
-            if str(vote.state) == "open":
-                coop = rv.cooperative
-                quorum = getattr(coop, f"{resolution.kind}_quorum_second")
-                vote.quorum = str(Fraction(quorum)) if quorum else None
+            votes.second_call(rv.vote)  # the second-call quorum fixed at opening applies
     db.session.flush()
     db.session.expire(assembly, ["sittings"])
     mailed = _queue_convocations(assembly, second)

@@ -112,8 +112,7 @@ def add_resolution(actor: Person, assembly: Assembly, title: str, text: str, kin
     for coop in assembly.cooperatives:
         vote = votes.create_vote(None, coop, votes.VoteDraft(
             title=f"{assembly.title} — {resolution.position}. {resolution.title}"[:300],
-            body=resolution.text, kind=str(res_kind)))
-        vote.held = True
+            body=resolution.text, kind=str(res_kind), held=True))
         db.session.add(ResolutionVote(resolution_id=resolution.id, cooperative_id=coop.id,
                                       vote_id=vote.id))
     journal(actor, assembly, "assembly.resolution_add",

@@ -12,7 +12,7 @@ from governance.extensions import db
 from governance.models import Person, utcnow
 from governance.services import DomainError, Forbidden, service
 from votes import services as votes
-from votes.models import Batch, Emargement, RollEntry, Vote
+from votes.models import RollEntry, Vote
 
 from .. import queries, rules
 from ..models import Assembly, Participant, Presence, Proxy, ProxyState, Resolution, State
@@ -85,11 +85,16 @@ def _participant(assembly: Assembly, person_id: int, cooperative_id: int) -> Par
 
 
 def _entry(vote: Vote, person_id: int) -> RollEntry:
-    entry = db.session.scalar(sa.select(RollEntry).where(RollEntry.vote_id == vote.id,
-                                                         RollEntry.person_id == person_id))
+    entry = votes.entry_of(vote, person_id)
     if entry is None:
         raise DomainError("not_on_roll", {})
     return entry
+
+
+def _votes_of(resolutions: list[Resolution], cooperative_id: int | None = None) -> list[Vote]:
+    """The votes of the resolutions (of one cooperative), to lock before any write."""
+    return [rv.vote for r in resolutions for rv in r.votes
+            if cooperative_id is None or rv.cooperative_id == cooperative_id]
 
 
 @service
@@ -128,6 +133,7 @@ def cast_for_all(actor: Person, resolution: Resolution, choice: str) -> list:
     present = [p for p in mine if p.presence != Presence.ABSENT and p.present_call == call]
     if not present:
         raise DomainError("vote_needs_presence", {})
+    votes.lock_open(_votes_of([resolution]))  # before any ballot: see votes.services.lock
     targets = []
     for p in present:
         if queries.proxy_given(p) is None:
@@ -156,6 +162,7 @@ def vote_in_advance(actor: Person, participant: Participant, choices: dict[int, 
     by_id = {r.id: r for r in assembly.resolutions}
     if not choices or set(choices) - set(by_id):
         raise DomainError("advance_choices", {})
+    votes.lock_open(_votes_of([by_id[i] for i in choices], participant.cooperative_id))
     receipts = []
     for resolution_id, choice in sorted(choices.items()):
         vote = _resolution_vote(by_id[resolution_id], participant.cooperative_id)
@@ -207,22 +214,10 @@ def enter_hands(actor: Person, resolution: Resolution, cooperative_id: int,
     if not resolution.opened or resolution.closed:
         raise DomainError("resolution_not_open", {})
     vote = _resolution_vote(resolution, cooperative_id)
+    votes.lock_open([vote])
     room = in_room(assembly, vote)
-    entered = {}
-    for college, entries in room.items():
-        given = counts.get(college) or {}
-        yes, no = int(given.get("for") or 0), int(given.get("against") or 0)
-        if yes < 0 or no < 0 or yes + no > len(entries):
-            raise DomainError("hands_too_many", {"count": yes + no, "room": len(entries)})
-        abstain = len(entries) - yes - no
-        batch = {"for": str(yes), "against": str(no), "abstain": str(abstain)}
-        db.session.add(Batch(vote_id=vote.id, college=college, counts_json=json.dumps(batch)))
-        db.session.execute(sa.update(RollEntry).where(RollEntry.id.in_(entries))
-                           .values(voted=True, participating=True)
-                           .execution_options(synchronize_session=False))
-        db.session.execute(sa.insert(Emargement), [{"roll_entry_id": e, "channel": "hands"}
-                                                   for e in entries])
-        entered[college] = batch
+    entered = {college: votes.add_hands(vote, college, entries, counts.get(college) or {})
+               for college, entries in room.items()}
     if set(counts) - set(room):
         raise DomainError("hands_nobody", {})
     journal(actor, assembly, "assembly.hands",
@@ -250,13 +245,10 @@ def _blank_proxies(actor, assembly: Assembly, resolution: Resolution, vote: Vote
 def _mark_participating(assembly: Assembly, vote: Vote) -> None:
     """The roll entries of those taking part in the sitting (RULES.md §2): their weight counts
     for the quorum, and as "against" under the `participants` counting mode."""
-    people = sa.select(Participant.person_id).where(
+    votes.mark_participating(vote, sa.select(Participant.person_id).where(
         Participant.assembly_id == assembly.id,
         Participant.cooperative_id == vote.cooperative_id,
-        queries.participating_clause(assembly))
-    db.session.execute(sa.update(RollEntry).where(
-        RollEntry.vote_id == vote.id, RollEntry.person_id.in_(people))
-        .values(participating=True).execution_options(synchronize_session=False))
+        queries.participating_clause(assembly)))
 
 
 @service
@@ -269,10 +261,13 @@ def close_resolutions(actor: Person, resolutions: list[Resolution],
     assembly = _assembly_of(resolutions[0])
     require_manager(actor, assembly)
     require_state(assembly, State.OPEN)
+    if any(r.assembly_id != assembly.id for r in resolutions):
+        raise Forbidden()
+    votes.lock_for_close(_votes_of([r for r in resolutions if not r.closed]))
+    for resolution in resolutions:  # as another close may have left it
+        db.session.refresh(resolution, ["opened", "closed"])
     results = {}
     for resolution in resolutions:
-        if resolution.assembly_id != assembly.id:
-            raise Forbidden()
         if resolution.closed:
             continue
         results[resolution.id] = {}

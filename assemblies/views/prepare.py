@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -12,6 +12,7 @@ from governance.extensions import db
 from governance.models import Cooperative, Membership
 from governance.permissions import can_admin, can_see
 from governance.views import load_coop, run
+from votes import queries as vote_queries
 from votes.forms import to_utc
 
 from .. import bp, queries
@@ -85,9 +86,20 @@ def page(assembly: Assembly, status: int = 200, **forms):
                ballot_form=BallotForm(), mine=[queries.my_situation(assembly, p)
                                                for p in places])
     ctx["rooms"] = _rooms(assembly) if ctx["manages"] else {}
+    ctx["small_colleges"] = _small_colleges(assembly) if ctx["manages"] else {}
     ctx.update(convocation_context(assembly))  # documents; emailed and postal counts
     ctx.update(forms)
     return render_template("assemblies/show.html", **ctx), status
+
+
+def _small_colleges(assembly: Assembly) -> dict[str, list[str]]:
+    """Before the convocation: {cooperative: [college names]} whose roll would hold fewer
+    than three voters, whose ballots therefore cannot stay secret within them."""
+    if assembly.state != State.DRAFT or not assembly.resolutions:
+        return {}
+    small = {rv.cooperative.name: [c.name for c in vote_queries.small_colleges(rv.vote)]
+             for rv in assembly.resolutions[0].votes}
+    return {coop: names for coop, names in small.items() if names}
 
 
 def _rooms(assembly: Assembly) -> dict:
@@ -172,6 +184,10 @@ def convene(assembly_id):
     require_manager(assembly)
     form = ConveneForm()
     if not form.validate_on_submit():
+        return page(assembly, 400, convene_form=form)
+    if _small_colleges(assembly) and not request.form.get("small_colleges_ok"):
+        flash(_("Some colleges would have fewer than three voters, whose ballots cannot stay "
+                "secret within them: read the warning, tick the box, then convene."), "error")
         return page(assembly, 400, convene_form=form)
     count = run(lambda: convocation.convene(current_user, assembly, reason=form.reason.data or ""))
     if count is None:

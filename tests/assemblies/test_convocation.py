@@ -139,6 +139,11 @@ def test_the_email_holds_agenda_resolutions_documents_and_how_to_take_part(make_
     assert f"http://localhost/assemblies/{a.id}" in body
     assert f"http://localhost/assemblies/{a.id}/convocation.ics" in body
     assert "token" not in body.lower() and "password" not in body.lower()
+    assert "Fingerprints of the votes" in body
+    for resolution in s.resolutions:  # each vote's fingerprint, fixed at the convocation
+        fingerprint = resolution.votes[0].vote.fingerprint
+        assert len(fingerprint) == 64
+        assert f"Resolution {resolution.position}: {fingerprint}" in body
 
 
 def test_the_email_is_in_each_sociétaire_s_language(make_assembly):

@@ -213,7 +213,11 @@ def test_second_call_lowers_the_quorum(make_assembly):
     assert q.participating == 0  # the first call's check-ins do not count at the second
     assert q.required == queries.required_quorum(a, s.coop) == s.coop.extraordinary_quorum_second \
         or str(q.required) == s.coop.extraordinary_quorum_second
-    assert s.resolutions[0].votes[0].vote.quorum == "1/5"
+    vote = s.resolutions[0].votes[0].vote
+    # the rule fixed (and fingerprinted) at opening is not changed: the second call's quorum,
+    # fixed with it, applies from now on
+    assert (vote.call, vote.quorum_now, vote.quorum) == (2, "1/5", "1/4")
+    assert vote.opening["vote"]["rule"]["quorum_second_call"] == "1/5"
 
 
 def test_second_call_refused_when_quorum_met(make_assembly):

@@ -11,6 +11,8 @@ from votes.models import Ballot
 
 from .conftest import place
 
+EN = {"Accept-Language": "en"}
+
 
 @pytest.fixture(autouse=True)
 def _english(client):
@@ -36,6 +38,25 @@ def test_secretariat_prepares_and_convenes(client, login, make_assembly, make_co
     assert a.state == State.CONVENED
     assert "10 sociétaires are on its roll" in client.get(f"/assemblies/{a.id}").get_data(
         as_text=True) or a.state == State.CONVENED
+
+
+def test_convening_with_a_college_too_small_for_secrecy_asks_for_confirmation(
+        client, login, make_assembly):
+    s = make_assembly(members=(4, 3, 1))  # the Soutiens college has one voter
+    login(s.admin)
+    a = s.assembly
+    html = " ".join(client.get(f"/assemblies/{a.id}", headers=EN).get_data(as_text=True).split())
+    assert "These colleges would have fewer than three voters on the roll." in html
+    assert "<li>Smart: Soutiens</li>" in html and 'name="small_colleges_ok"' in html
+    r = client.post(f"/assemblies/{a.id}/convene", data={}, headers=EN)
+    assert r.status_code == 400 and "read the warning, tick the box, then convene" in \
+        r.get_data(as_text=True)
+    db.session.refresh(a)
+    assert a.state == State.DRAFT
+    assert client.post(f"/assemblies/{a.id}/convene",
+                       data={"small_colleges_ok": "1"}).status_code == 302
+    db.session.refresh(a)
+    assert a.state == State.CONVENED
 
 
 def test_new_assembly_form_refuses_bad_input(client, login, make_coop, make_person):

@@ -1,4 +1,5 @@
-"""The published ballot box: building, sealing, strict reading, and what verify catches."""
+"""The published ballot box: building, fingerprinting, sealing, strict reading, and what verify
+catches; boxes of format 1 keep verifying."""
 from __future__ import annotations
 
 import copy
@@ -9,9 +10,26 @@ from pathlib import Path
 
 import pytest
 
-from votes.ballotbox import MalformedBox, ballot_hash, build, dumps, parse, seal, verify
+from votes.ballotbox import (
+    FORMAT_V1,
+    OPENING_PARTS,
+    MalformedBox,
+    ballot_hash,
+    build,
+    canonical,
+    dumps,
+    opening,
+    parse,
+    seal,
+    sha256_hex,
+    verify,
+)
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "ballot-box-example.json"
+DATA = Path(__file__).resolve().parent.parent / "data"
+EXAMPLE = DATA / "ballot-box-example.json"
+EXAMPLE_V1 = DATA / "ballot-box-v1-example.json"  # sealed by the format's first version
+SEAL_PROBLEM = ("seal does not match the document: its vote, roll, ballots, batches or result "
+                "changed after the close")
 SMARTFR_COLLEGES = [("entrepreneurs", "Entrepreneur·es salarié·es", "2/5"),
                     ("permanents", "Salarié·es permanent·es", "1/5"),
                     ("structures", "Structures associées", "3/20"),
@@ -79,11 +97,16 @@ def small_box(method, choices, *, seats=None, grades=None, batches=(), strict=Tr
     return build(vote, [], roll, ballots, batches, strict=strict)
 
 
-def reseal(doc: dict) -> dict:
-    """What a careful forger does after a change: recompute every hash and the seal."""
+def reseal(doc: dict, *, result: bool = False, fingerprint: bool = False) -> dict:
+    """What a forger does after a change: recompute every ballot's hash and the seal; with
+    `result`, the announced result first; with `fingerprint`, the opening's hashes too."""
     for ballot in doc["ballots"]:
         ballot["hash"] = ballot_hash(doc["vote"]["id"], ballot)
-    doc["seal"] = seal(doc["ballots"], doc["batches"])
+    if fingerprint:
+        doc["opening"] = opening(doc["vote"], doc["colleges"], doc["roll"])
+    if result:
+        doc["result"] = verify(doc)[1]
+    doc["seal"] = seal(doc)
     return doc
 
 
@@ -157,7 +180,7 @@ def test_ballot_choice_altered(box):
     ballot = first(box, "for")
     ballot["choice"] = "against"
     problems = problems_of(box)
-    assert problems[0] == f"ballot {ballot['tracker']}: hash does not match its content"
+    assert f"ballot {ballot['tracker']}: hash does not match its content" in problems
     assert 'result.colleges[0].for: announced "15", recomputed "14"' in problems
     assert any(p.startswith("result.share_for: announced") for p in problems)
 
@@ -166,7 +189,7 @@ def test_ballot_altered_and_rehashed_breaks_the_seal(box):
     first(box, "against")["choice"] = "for"
     for ballot in box["ballots"]:
         ballot["hash"] = ballot_hash(box["vote"]["id"], ballot)
-    assert "seal does not match the ballots and batches" in problems_of(box)
+    assert SEAL_PROBLEM in problems_of(box)
 
 
 def test_ballot_added(box):
@@ -189,13 +212,14 @@ def test_ballot_removed(box):
 
 def test_ballot_removed_without_resealing(box):
     del box["ballots"][5]
-    assert "seal does not match the ballots and batches" in problems_of(box)
+    assert SEAL_PROBLEM in problems_of(box)
 
 
 def test_roll_entry_flipped_to_not_voted(box):
     entry = next(e for e in box["roll"] if e["college"] == "partenaires" and e["voted"])
     entry["voted"] = False
-    assert problems_of(box) == [
+    assert problems_of(box)[0] == SEAL_PROBLEM
+    assert problems_of(reseal(box)) == [
         'college "partenaires": ballots and batches weigh 2, roll entries marked voted weigh 1',
         'college "partenaires": 2 ballots for 1 roll entries marked voted']
 
@@ -211,7 +235,8 @@ def test_roll_entry_voted_without_participating(box):
 def test_result_altered(box):
     box["result"]["outcome"] = "rejected"
     box["result"]["colleges"][4]["share_for"] = "1"
-    assert problems_of(box) == [
+    assert problems_of(box)[0] == SEAL_PROBLEM
+    assert problems_of(reseal(box)) == [
         'result.outcome: announced "rejected", recomputed "adopted"',
         'result.colleges[4].share_for: announced "1", recomputed "1/2"']
 
@@ -221,24 +246,19 @@ def test_result_numbers_compare_by_value_and_missing_fields_show(box):
     box["result"]["threshold"] = "4/6"
     del box["result"]["strict"]
     box["result"]["note"] = "x"
-    assert problems_of(box) == ["result.strict: missing from the announced result "
+    assert problems_of(reseal(box)) == ["result.strict: missing from the announced result "
                                 "(recomputed false)",
                                 'result.note: announced "x", not part of a result']
 
 
-def test_result_absent_is_not_compared(box):
-    del box["result"]
-    assert problems_of(box) == []
-
-
 def test_seal_altered(box):
     box["seal"] = "0" * 64
-    assert problems_of(box) == ["seal does not match the ballots and batches"]
+    assert problems_of(box) == [SEAL_PROBLEM]
 
 
 def test_batch_altered(box):
     box["batches"][0]["counts"]["for"] = "5"
-    assert "seal does not match the ballots and batches" in problems_of(box)
+    assert SEAL_PROBLEM in problems_of(box)
     problems = problems_of(reseal(box))
     assert 'college "soutiens": ballots and batches weigh 11, roll entries marked voted ' \
            'weigh 8' in problems
@@ -320,7 +340,13 @@ DELETE = object()
 
 
 @pytest.mark.parametrize("path, value, message", [
-    (["format"], "coopgov-ballot-box/2", 'format is "coopgov-ballot-box/2"'),
+    (["format"], "coopgov-ballot-box/3", 'format is "coopgov-ballot-box/3"'),
+    (["opening"], DELETE, 'document: missing field "opening"'),
+    (["opening", "roll"], 7, "opening.roll: must be a string"),
+    (["call"], 3, "call: must be 1 or 2, not 3"),
+    (["closed_at"], "29/11/2021", 'closed_at: "29/11/2021" is not an ISO 8601'),
+    (["vote", "rule", "quorum_second_call"], DELETE, 'missing field "quorum_second_call"'),
+    (["result"], DELETE, 'document: missing field "result"'),
     (["vote"], DELETE, 'document: missing field "vote"'),
     (["ballots", 0, "hash"], DELETE, 'ballots[0]: missing field "hash"'),
     (["ballots", 3, "choice"], DELETE, 'ballots[3]: missing field "choice"'),
@@ -344,7 +370,6 @@ DELETE = object()
     (["colleges", 1, "id"], "entrepreneurs", "college ids must be distinct"),
     (["vote", "seats"], 1, "vote.seats: only for approval"),
     (["vote", "grades"], ["a"], "vote.grades: only for majority_judgment"),
-    (["vote", "closed_at"], "29/11/2021", "vote.closed_at: \"29/11/2021\" is not an ISO 8601"),
     (["vote", "secret"], None, "vote.secret: must be true or false"),
     (["result"], [], "result: must be an object"),
     (["roll", 0], "v1", 'roll[0]: must be an object, not "v1"'),
@@ -376,3 +401,118 @@ def test_majority_judgment_needs_grades_and_approval_seats():
     doc = small_box("approval", [["a"]], seats=1)
     with pytest.raises(MalformedBox, match="needs a number of seats"):
         verify(set_path(doc, ["vote", "seats"], 0))
+
+
+# --- the fingerprint taken at opening and the seal over the whole document -------------------
+
+def test_the_seal_covers_the_whole_document(box):
+    assert box["seal"] == sha256_hex(canonical({k: v for k, v in box.items() if k != "seal"}))
+    for key, value in [("title", "Autre"), ("secret", False)]:
+        changed = copy.deepcopy(box)
+        changed["vote"][key] = value
+        assert SEAL_PROBLEM in problems_of(changed)
+    changed = copy.deepcopy(box)
+    changed["call"] = 2
+    assert SEAL_PROBLEM in problems_of(changed)
+
+
+def test_the_fingerprint_hashes_header_colleges_and_roll_without_turnout(box):
+    parts = box["opening"]
+    assert parts["vote"] == sha256_hex(canonical(box["vote"]))
+    assert parts["colleges"] == sha256_hex(canonical(box["colleges"]))
+    assert parts["roll"] == sha256_hex(canonical(
+        [{"voter": e["voter"], "college": e["college"], "weight": e["weight"]}
+         for e in box["roll"]]))
+    assert parts["fingerprint"] == sha256_hex(canonical(
+        {k: parts[k] for k in ("vote", "colleges", "roll")}))
+    # who voted is not fixed at opening: the fingerprint does not depend on it
+    fresh = [e | {"participating": False, "voted": False} for e in box["roll"]]
+    assert opening(box["vote"], box["colleges"], fresh) == parts
+
+
+def absent_voters(box, n=40):
+    box["roll"] += [{"voter": f"zz{i:03}", "college": "entrepreneurs", "weight": "1",
+                     "participating": False, "voted": False} for i in range(n)]
+    return box
+
+
+def higher_threshold(box):
+    box["vote"]["rule"]["threshold"] = "3/4"
+    return box
+
+
+def other_weights(box):
+    box["colleges"][0]["weight"], box["colleges"][4]["weight"] = "1/10", "2/5"
+    return box
+
+
+@pytest.mark.parametrize("tamper, part", [(absent_voters, "roll"),
+                                          (higher_threshold, "vote"),
+                                          (other_weights, "colleges")])
+def test_a_changed_roll_rule_or_weights_is_named_even_with_its_result_recomputed(
+        box, tamper, part):
+    """The tester's cases: 40 absent voters added to the roll, the threshold raised, the
+    college weights changed; the result then recomputed (and the box resealed)."""
+    tampered = tamper(box)
+    tampered["result"] = verify(tampered)[1]
+    problems = problems_of(tampered)
+    assert OPENING_PARTS[part] in problems and SEAL_PROBLEM in problems
+    assert problems_of(reseal(tampered, result=True)) == [OPENING_PARTS[part]]
+
+
+@pytest.mark.parametrize("tamper", [absent_voters, higher_threshold, other_weights])
+def test_a_full_forgery_is_caught_by_the_fingerprint_published_at_opening(box, tamper):
+    published = box["opening"]["fingerprint"]
+    forged = reseal(tamper(box), result=True, fingerprint=True)
+    assert problems_of(forged) == []  # consistent in itself…
+    problems = verify(forged, fingerprint=published)[0]
+    assert problems == [f"opening.fingerprint {forged['opening']['fingerprint']} is not the "
+                        f"fingerprint published when the vote opened ({published}): this is "
+                        f"not the vote that was opened"]  # …but not the vote that was opened
+
+
+def test_the_right_fingerprint_verifies_and_case_is_ignored(box):
+    assert verify(box, fingerprint=box["opening"]["fingerprint"].upper())[0] == []
+
+
+def test_opening_hashes_altered(box):
+    box["opening"]["roll"] = "0" * 64
+    assert problems_of(box) == [OPENING_PARTS["roll"],
+                                "opening.fingerprint does not match the hashes of its parts",
+                                SEAL_PROBLEM]
+
+
+def test_the_second_call_quorum_counts_at_a_second_call():
+    doc = small_box("resolution", ["for", "against"], absent=6, quorum="1/2",
+                    quorum_second_call=None)
+    assert doc["result"]["outcome"] == "no_quorum" and doc["call"] == 1
+    doc["call"] = 2
+    doc = reseal(doc, result=True)
+    assert doc["result"]["quorum"] is None and doc["result"]["outcome"] == "rejected"
+    assert problems_of(doc) == []
+
+
+def test_build_refuses_a_box_whose_fingerprint_is_not_the_one_taken_at_opening(box):
+    vote = copy.deepcopy(box["vote"]) | {"closed_at": box["closed_at"]}
+    with pytest.raises(MalformedBox, match="is not the fingerprint published"):
+        build(vote, box["colleges"], box["roll"], box["ballots"], box["batches"],
+              fingerprint="f" * 64)
+
+
+# --- boxes sealed in format 1 ----------------------------------------------------------------
+
+def test_a_box_of_format_1_still_verifies():
+    doc = json.loads(EXAMPLE_V1.read_text(encoding="utf-8"))
+    assert doc["format"] == FORMAT_V1
+    problems, result = verify(EXAMPLE_V1.read_bytes())
+    assert problems == [] and result == doc["result"]
+    assert result["outcome"] == "adopted"
+
+
+def test_a_box_of_format_1_tampered_is_caught():
+    doc = json.loads(EXAMPLE_V1.read_text(encoding="utf-8"))
+    del doc["ballots"][5]
+    assert "seal does not match the ballots and batches" in problems_of(doc)
+    doc = json.loads(EXAMPLE_V1.read_text(encoding="utf-8"))
+    assert verify(doc, fingerprint="ab" * 32)[0] == [
+        "a box of format 1 has no fingerprint to compare"]

@@ -1,4 +1,7 @@
-"""On PostgreSQL, simultaneous casts for the same roll entry leave exactly one ballot."""
+"""On PostgreSQL: simultaneous casts for the same roll entry leave exactly one ballot; casts
+racing a close are sealed or refused, never lost."""
+import json
+import time
 from datetime import datetime
 
 import pytest
@@ -7,6 +10,7 @@ import sqlalchemy as sa
 from governance.extensions import db
 from governance.models import Person
 from tests.conftest import is_postgres
+from votes import ballotbox
 from votes import services as svc
 from votes.models import Ballot, Emargement, Vote
 
@@ -61,3 +65,86 @@ def test_simultaneous_casts_of_many_voters_keep_the_journal_chained(crowd, make_
     assert (broken, why) == (None, "") and checked == before + 20
     newest = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert head() == f"{newest.id}:{newest.hash}"
+
+
+def test_casts_racing_a_close_are_either_sealed_or_refused(crowd, make_coop, make_person,
+                                                          make_member):
+    """N casts race one close, five times over: every cast that got a receipt is in the
+    sealed box and the result, every other one was refused as the vote is closed; box
+    ballots = table ballots = emargements = roll entries voted. No other error."""
+    from governance.models import AuditEntry
+    from votes.models import RollEntry
+
+    figures = []
+    for rnd in range(5):
+        coop = make_coop(f"race{rnd}")
+        admin = make_person(f"admin{rnd}@example.org", roles={coop: "admin"})
+        voters = [make_member(coop).person.id for _ in range(40)]
+        vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Plan"))
+        svc.open_vote(admin, vote, notify=False)
+        vote_id, admin_id = vote.id, admin.id
+
+        def attempt(i, rnd=rnd, voters=voters, vote_id=vote_id, admin_id=admin_id):
+            v = db.session.get(Vote, vote_id)
+            if i == len(voters):  # the close, among the casts (later each round)
+                me = db.session.get(Person, admin_id)
+
+                def close():
+                    time.sleep(0.01 + 0.01 * rnd)
+                    svc.close(me, v)
+                    return "closed"
+                return close
+            me = db.session.get(Person, voters[i])
+
+            def cast():  # the casts spread over some 80 ms
+                time.sleep(0.002 * i)
+                return svc.cast(me, v, ["for", "against", "abstain"][i % 3])
+            return cast
+
+        outcomes = crowd(len(voters) + 1, attempt)
+        assert len(outcomes) == len(voters) + 1 and outcomes.count("closed") == 1
+        receipts = [o for o in outcomes if isinstance(o, svc.Receipt)]
+        refused = [o for o in outcomes if o == "vote_not_open"]
+        assert len(receipts) + len(refused) == len(voters)  # nothing else happened
+
+        db.session.expire_all()
+        vote = db.session.get(Vote, vote_id)
+        box = json.loads(vote.box_json)
+        assert ballotbox.verify(box)[0] == []
+        sealed = {b["tracker"]: b["hash"] for b in box["ballots"]}
+        assert sealed == {r.tracker: r.hash for r in receipts}
+        in_table = db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)
+                                     .where(Ballot.vote_id == vote_id))
+        signed = db.session.scalar(sa.select(sa.func.count()).select_from(Emargement)
+                                   .join(RollEntry).where(RollEntry.vote_id == vote_id))
+        voted = db.session.scalar(sa.select(sa.func.count()).select_from(RollEntry).where(
+            RollEntry.vote_id == vote_id, RollEntry.voted.is_(True)))
+        expressed = sum(int(c) for c in (box["result"]["colleges"][0][k]
+                                         for k in ("for", "against", "abstain")))
+        assert in_table == signed == voted == expressed == len(sealed) == len(receipts)
+        casts = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "vote.cast", AuditEntry.object_id == str(vote_id)))
+        assert casts == len(receipts)
+        figures.append((len(voters), len(receipts), len(refused), len(sealed)))
+    print("attempts, receipts, refused, ballots in the sealed box per round:", figures)
+    assert any(0 < receipts < attempts for attempts, receipts, _r, _s in figures), figures
+
+
+def test_simultaneous_closes_seal_once(crowd, make_coop, make_person, make_member):
+    coop = make_coop("smart")
+    admin = make_person("admin@example.org", roles={coop: "admin"})
+    voter = make_member(coop).person
+    vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Plan"))
+    svc.open_vote(admin, vote, now=NOW, notify=False)
+    svc.cast(voter, vote, "for", now=NOW)
+    vote_id, admin_id = vote.id, admin.id
+
+    def attempt(i):
+        me, v = db.session.get(Person, admin_id), db.session.get(Vote, vote_id)
+        return lambda: svc.close(me, v) and "closed"
+
+    outcomes = crowd(5, attempt)
+    assert sorted(outcomes) == ["closed"] + ["vote_not_open_to_close"] * 4
+    from governance.models import AuditEntry
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "vote.close")) == 1

@@ -13,7 +13,7 @@ from governance.services import DomainError, Forbidden
 from votes import services as svc
 from votes.models import VoteDocument
 
-from .test_views import EN, new_vote, smart, text, user  # noqa: F401 - fixtures
+from .test_views import EN, new_vote, text
 
 PDF = b"%PDF-1.7\n% the continuation plan\n"
 

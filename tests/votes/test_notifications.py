@@ -9,7 +9,7 @@ from governance.models import QueuedMail
 from governance.services import DomainError
 from votes import services as svc
 
-from .test_views import EN, new_vote, outbox_mail, smart, user  # noqa: F401 - fixtures
+from .test_views import EN, SMALL_OK, new_vote, outbox_mail
 
 
 def queued(sent: bool | None = None) -> list[QueuedMail]:
@@ -24,7 +24,8 @@ def test_opening_notifies_every_voter_in_their_language(app, smart, user):
     voters[0].locale = "en"
     db.session.commit()
     vote = new_vote(coop, admin, open_now=False)
-    page = user(admin).post(f"/votes/{vote.id}/open", headers=EN, follow_redirects=True)
+    page = user(admin).post(f"/votes/{vote.id}/open", data=SMALL_OK, headers=EN,
+                            follow_redirects=True)
     assert "6 voters on the roll" in page.get_data(as_text=True)
     assert len(queued(sent=True)) == 6 and queued(sent=False) == []
     english = outbox_mail(app, voters[0].email)

@@ -17,7 +17,7 @@ from votes import second_factor as sf
 from votes import services as svc
 from votes.models import Ballot, VoteCode
 
-from .test_views import EN, new_vote, smart, text, user  # noqa: F401 - fixtures
+from .test_views import EN, new_vote, text
 
 NOW = utcnow()
 

@@ -4,18 +4,50 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "ballot-box-example.json"
+DATA = Path(__file__).resolve().parent.parent / "data"
+EXAMPLE = DATA / "ballot-box-example.json"
 
 
-def run(runner, path):
-    return runner.invoke(args=["votes", "verify", str(path)])
+def run(runner, path, *options):
+    return runner.invoke(args=["votes", "verify", str(path), *options])
 
 
 def test_valid_box_prints_the_recomputed_result(runner):
     result = run(runner, EXAMPLE)
     assert result.exit_code == 0, result.output
-    announced = json.loads(EXAMPLE.read_text(encoding="utf-8"))["result"]
-    assert json.loads(result.stdout) == announced
+    doc = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    assert json.loads(result.stdout) == doc["result"]
+    assert f"fingerprint at opening: {doc['opening']['fingerprint']}" in result.stderr
+    result = run(runner, EXAMPLE, "--fingerprint", doc["opening"]["fingerprint"])
+    assert result.exit_code == 0 and "fingerprint at opening" not in result.stderr
+
+
+def test_a_box_of_format_1_still_verifies(runner):
+    result = run(runner, DATA / "ballot-box-v1-example.json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["outcome"] == "adopted"
+
+
+def test_each_tampering_of_the_vote_is_named_and_exits_1(runner, tmp_path):
+    """Roll, rule and weights changed in a downloaded box, its result recomputed: exit 1."""
+    from votes.ballotbox import OPENING_PARTS, verify
+    path = tmp_path / "box.json"
+    for part, change in [("roll", lambda d: d["roll"].append(
+                             {"voter": "zz", "college": "entrepreneurs", "weight": "1",
+                              "participating": False, "voted": False})),
+                         ("vote", lambda d: d["vote"]["rule"].update(threshold="3/4")),
+                         ("colleges", lambda d: d["colleges"][0].update(weight="1/10"))]:
+        doc = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+        change(doc)
+        doc["result"] = verify(doc)[1]
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        result = run(runner, path)
+        assert result.exit_code == 1 and OPENING_PARTS[part] in result.stdout.splitlines()
+
+
+def test_a_box_whose_fingerprint_is_not_the_published_one_exits_1(runner):
+    result = run(runner, EXAMPLE, "--fingerprint", "0" * 64)
+    assert result.exit_code == 1 and "this is not the vote that was opened" in result.stdout
 
 
 def test_tampered_box_lists_every_problem(runner, tmp_path):
@@ -27,7 +59,8 @@ def test_tampered_box_lists_every_problem(runner, tmp_path):
     result = run(runner, path)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "seal does not match the ballots and batches",
+        "seal does not match the document: its vote, roll, ballots, batches or result changed "
+        "after the close",
         'result.outcome: announced "rejected", recomputed "adopted"']
     assert "2 problem(s) found" in result.stderr
 
@@ -39,7 +72,7 @@ def test_malformed_box_exits_2_with_a_clear_message(runner, tmp_path):
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = run(runner, path)
     assert result.exit_code == 2
-    assert 'not a valid coopgov-ballot-box/1 document: vote.method: unknown method "ranked"' \
+    assert 'not a valid coopgov-ballot-box/2 document: vote.method: unknown method "ranked"' \
         in result.stderr
     path.write_text("{not json", encoding="utf-8")
     result = run(runner, path)

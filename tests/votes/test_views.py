@@ -20,30 +20,11 @@ from votes import ballotbox
 from votes import services as svc
 from votes.models import Ballot, State, Vote
 
-COLLEGES = [("a", "A", "2/5"), ("b", "B", "3/10"), ("c", "C", "3/10")]
 EN = {"Accept-Language": "en"}
 TRACKER = re.compile(r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}")
 
 
-@pytest.fixture
-def smart(make_coop, make_person, make_member):
-    coop = make_coop("smart", colleges=COLLEGES)
-    admin = make_person("admin@example.org", roles={coop: "admin"})
-    voters = [make_member(coop, college=c).person for c in "aabbbc"]
-    return coop, admin, voters
-
-
-@pytest.fixture
-def user(app):
-    """user(person) → a test client logged in as that person (each person their own client)."""
-
-    def make(person):
-        client = app.test_client()
-        response = client.post("/login", data={"email": person.email, "password": PASSWORD})
-        assert response.status_code == 302
-        return client
-
-    return make
+SMALL_OK = {"small_colleges_ok": "1"}  # the secretariat read the small-colleges warning
 
 
 def new_vote(coop, admin, *, open_now=True, **kw) -> Vote:
@@ -116,12 +97,45 @@ def test_admin_opens_the_vote_and_sees_the_roll_size(smart, user):
     coop, admin, _ = smart
     vote = new_vote(coop, admin, open_now=False)
     client = user(admin)
-    response = client.post(f"/votes/{vote.id}/open", headers=EN, follow_redirects=True)
+    response = client.post(f"/votes/{vote.id}/open", data=SMALL_OK, headers=EN,
+                           follow_redirects=True)
     assert "The vote is open: 6 voters on the roll." in text(response)
     db.session.refresh(vote)
     assert vote.state == State.OPEN
-    response = client.post(f"/votes/{vote.id}/open", headers=EN, follow_redirects=True)
+    response = client.post(f"/votes/{vote.id}/open", data=SMALL_OK, headers=EN,
+                           follow_redirects=True)
     assert "already been opened" in text(response)
+
+
+def test_a_secret_vote_with_small_colleges_warns_before_opening(smart, user, make_member):
+    """Colleges a (2 voters) and c (1) cannot keep a ballot secret within them: the draft page
+    says so, opening needs the secretariat's confirmation, and the open vote keeps saying so."""
+    coop, admin, voters = smart
+    vote = new_vote(coop, admin, open_now=False)
+    client = user(admin)
+    page = " ".join(text(client.get(f"/votes/{vote.id}", headers=EN)).split())
+    assert "If the vote opened now, these colleges would have fewer than three voters on " \
+           "the roll: A, C." in page
+    assert 'name="small_colleges_ok"' in page
+    response = client.post(f"/votes/{vote.id}/open", headers=EN, follow_redirects=True)
+    assert "read the warning, tick the box, then open the vote" in text(response)
+    db.session.refresh(vote)
+    assert vote.state == State.DRAFT
+    client.post(f"/votes/{vote.id}/open", data=SMALL_OK)
+    page = " ".join(text(user(voters[2]).get(f"/votes/{vote.id}", headers=EN)).split())
+    assert "These colleges have fewer than three voters on the roll: A, C." in page
+    assert "cannot keep its ballots secret within it" in page
+    assert "nobody can see what you voted" not in page.lower()
+    # an open vote, or colleges of three voters and more, need no warning
+    for c in "ac":
+        make_member(coop, college=c)
+    make_member(coop, college="c")
+    big = new_vote(coop, admin, open_now=False)
+    page = text(client.get(f"/votes/{big.id}", headers=EN))
+    assert "fewer than three voters" not in page and 'name="small_colleges_ok"' not in page
+    assert client.post(f"/votes/{big.id}/open").status_code == 302
+    db.session.refresh(big)
+    assert big.state == State.OPEN
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +226,7 @@ def test_a_vote_from_ballot_to_published_box(app, smart, user, make_member):
 
     # the voter finds their tracker in the box; a made-up one is not there
     found = text(alice.get(f"/votes/{vote.id}/tracker?code={tracker.lower()}", headers=EN))
-    assert "This ballot is in the published ballot box." in found and digest in found
+    assert "This ballot is in the sealed ballot box" in found and digest in found
     assert "<dd>For</dd>" in found  # the box is public to members: the choice shows
     missing = text(alice.get(f"/votes/{vote.id}/tracker?code=AAAA-BBBB-CCCC", headers=EN))
     assert "No ballot with the tracking code AAAA-BBBB-CCCC" in missing
@@ -229,25 +243,66 @@ def test_tracker_lookup_waits_for_the_close(smart, user):
     tracker = TRACKER.search(receipt).group()
     page = text(client.get(f"/votes/{vote.id}/tracker?code={tracker}", headers=EN))
     status = page.split('role="status">')[1].split("</div>")[0]
-    assert "published when the vote closes" in status
+    assert "The vote is still open: its ballot box is sealed and published when it closes." \
+        in status
     assert tracker not in status and "<dd>" not in status  # nothing of the ballot while open
 
 
-def test_a_vote_past_its_closing_time_closes_on_the_first_visit(smart, user):
+def writes_during(fn) -> list[str]:
+    """The statements other than SELECT that `fn` sends to the database."""
+    seen: list[str] = []
+
+    def statement(conn, cursor, sql, *args):
+        if sql.split()[0].upper() not in ("SELECT", "PRAGMA"):
+            seen.append(sql.split()[0].upper())
+
+    sa.event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        fn()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", statement)
+    return seen
+
+
+def test_a_vote_past_its_closing_time_says_closing_until_the_scheduled_close(smart, user,
+                                                                             runner):
+    """No page request closes a vote: the pages say "closing…" and take no ballot until
+    `flask votes close-due` (cron) seals it at its closing time."""
     coop, admin, voters = smart
     vote = new_vote(coop, admin, open_now=False, closes_at=utcnow() + timedelta(hours=1))
     svc.open_vote(admin, vote, now=utcnow() - timedelta(hours=2), notify=False)
     svc.cast(voters[0], vote, "for")
     vote.closes_at = utcnow() - timedelta(minutes=1)  # time passes
     db.session.commit()
-    client = user(voters[1])
+    client, boss = user(voters[1]), user(admin)
+    pages = {}
+
+    def visit():
+        pages["list"] = text(client.get("/c/smart/votes", headers=EN))
+        pages["vote"] = text(client.get(f"/votes/{vote.id}", headers=EN))
+        pages["admin"] = text(boss.get(f"/votes/{vote.id}", headers=EN))
+        pages["turnout"] = text(client.get(f"/votes/{vote.id}/turnout",
+                                           headers={"HX-Request": "true"}))
+        pages["tracker"] = text(client.get(f"/votes/{vote.id}/tracker?code=AAAA", headers=EN))
+
+    assert writes_during(visit) == []
+    db.session.refresh(vote)
+    assert vote.state == State.OPEN and vote.box_json is None
+    assert "Closing…" in pages["list"] and "Closing…" in pages["vote"]
+    assert 'name="choice"' not in pages["vote"] and "no ballot is taken" in pages["vote"]
+    refused = text(client.post(f"/votes/{vote.id}/cast", data={"choice": "for"}, headers=EN,
+                               follow_redirects=True))
+    assert "This vote is closed, or not open yet: no ballot was taken." in refused
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 1
+
+    result = runner.invoke(args=["votes", "close-due"])
+    assert result.exit_code == 0 and "1 vote(s) closed." in result.output
+    db.session.refresh(vote)
+    assert vote.state == State.CLOSED and vote.closed_at == vote.closes_at.replace(microsecond=0)
     partial = client.get(f"/votes/{vote.id}/turnout", headers={"HX-Request": "true"})
     assert partial.headers.get("HX-Refresh") == "true"  # the open page reloads to the result
     page = text(client.get(f"/votes/{vote.id}", headers=EN))
-    db.session.refresh(vote)
-    assert vote.state == State.CLOSED and vote.closed_at == vote.closes_at
     assert "No quorum: 16.67% of the roll took part, 25.00% was required." in page
-    assert 'name="choice"' not in page
 
 
 @pytest.mark.parametrize("method, options, ballots, outcome", [
@@ -296,10 +351,13 @@ def test_a_cast_is_one_short_transaction_and_nothing_is_read_after_it(smart, use
         sa.event.remove(db.engine, "before_cursor_execute", statement)
         sa.event.remove(db.engine, "commit", commit)
     assert response.status_code == 200 and TRACKER.search(text(response))
-    # The journal: one statement on PostgreSQL (lock the head, insert, move the head).
-    journal = ["WITH"] if is_postgres() else ["SELECT", "INSERT", "UPDATE"]
-    assert seen == ["SELECT", "SELECT", "SELECT", "UPDATE", "INSERT", "INSERT", *journal,
-                    "COMMIT"]
+    # Voter, vote, roll entry; on PostgreSQL the vote's shared lock (a close waits for it);
+    # the roll entry marked (if the vote is still open), emargement and ballot; the journal:
+    # one statement on PostgreSQL (lock the head, insert, move the head).
+    lock, journal = (["SELECT"], ["WITH"]) if is_postgres() else ([], ["SELECT", "INSERT",
+                                                                      "UPDATE"])
+    assert seen == ["SELECT", "SELECT", "SELECT", *lock, "UPDATE", "INSERT", "INSERT",
+                    *journal, "COMMIT"]
 
 
 def test_an_incomplete_ballot_changes_nothing(smart, user):

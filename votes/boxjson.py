@@ -1,0 +1,148 @@
+"""Strict JSON for the published ballot box: exact hashes, exact numbers, typed fields.
+
+Every reader here raises `MalformedBox` naming where and why a document leaves the format.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from fractions import Fraction
+
+from governance.rules import fraction_str
+
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|[0-9]+/[0-9]+")
+
+
+class MalformedBox(ValueError):
+    """Not a valid ballot-box document; the message says where and why."""
+
+
+def canonical(value) -> bytes:
+    """The exact bytes that are hashed: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_number(text, where: str = "number") -> Fraction:
+    """Read "3", "0.3" or "3/10" exactly; anything else (signs, spaces, floats) is malformed."""
+    if not isinstance(text, str) or not _NUMBER.fullmatch(text):
+        raise MalformedBox(f'{where}: {show(text)} is not a number string such as "3", "0.3" '
+                           f'or "3/10"')
+    try:
+        return Fraction(text)
+    except (ZeroDivisionError, ValueError) as err:
+        raise MalformedBox(f"{where}: {show(text)} is not a number ({err})") from None
+
+
+def write_number(value, where: str = "number") -> str:
+    """A Fraction, int or number string as written in a box: lowest terms, "3/10" or "3"."""
+    if isinstance(value, Fraction) or (isinstance(value, int) and not isinstance(value, bool)):
+        return fraction_str(Fraction(value))
+    if isinstance(value, str):
+        return fraction_str(parse_number(value, where))
+    raise MalformedBox(f"{where}: {value!r} is not an exact number (Fraction, int or string)")
+
+
+def show(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _refuse_float(text: str):
+    raise MalformedBox(f'bare JSON number {text}: numbers are strings, such as "3/10"')
+
+
+def _refuse_constant(text: str):
+    raise MalformedBox(f"{text} is not allowed in a ballot box")
+
+
+def _unique_keys(pairs: list) -> dict:
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise MalformedBox(f"duplicate key {show(key)} in an object")
+        obj[key] = value
+    return obj
+
+
+def loads(data: str | bytes) -> dict:
+    """Strict JSON: UTF-8, no duplicate keys, no bare fractional numbers, an object at the top."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise MalformedBox(f"not UTF-8 text ({err})") from None
+    try:
+        doc = json.loads(data, parse_float=_refuse_float, parse_constant=_refuse_constant,
+                         object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as err:
+        raise MalformedBox(f"not valid JSON: {err}") from None
+    if not isinstance(doc, dict):
+        raise MalformedBox("the document is not a JSON object")
+    return doc
+
+
+def dumps(doc: dict) -> str:
+    """The published text of a box (indented; hashes do not depend on it)."""
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+_KINDS = {str: "a string", bool: "true or false", list: "a list", dict: "an object",
+          int: "an integer"}
+
+
+def path_of(where: str, key: str) -> str:
+    return key if where == "document" else f"{where}.{key}"
+
+
+def field(obj: dict, key: str, kind: type, where: str, *, nullable: bool = False,
+          optional: bool = False):
+    """obj[key] of the given JSON type; `optional`: may be absent; `nullable`: may be null."""
+    if key not in obj:
+        if optional:
+            return None
+        raise MalformedBox(f"{where}: missing field {show(key)}")
+    value = obj[key]
+    if value is None and nullable:
+        return None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise MalformedBox(f"{path_of(where, key)}: must be {_KINDS[kind]}"
+                           f"{' or null' if nullable else ''}, not {show(value)}")
+    return value
+
+
+def number_field(obj: dict, key: str, where: str, *, low=None, high=None, above=None,
+                 nullable=False) -> Fraction | None:
+    """obj[key]: a number string, read exactly and kept within its bounds."""
+    text = field(obj, key, str, where, nullable=nullable)
+    if text is None:
+        return None
+    value = parse_number(text, path_of(where, key))
+    if (low is not None and value < low) or (high is not None and value > high) or \
+            (above is not None and value <= above):
+        bounds = (f"more than {above}" if above is not None else f"at least {low}"
+                  if high is None else f"between {low} and {high}")
+        raise MalformedBox(f"{path_of(where, key)}: {text} must be {bounds}")
+    return value
+
+
+def items(obj: dict, key: str, where: str, *, optional: bool = False) -> list[dict]:
+    """obj[key]: a list of objects."""
+    found = field(obj, key, list, where, optional=optional) or []
+    for i, item in enumerate(found):
+        if not isinstance(item, dict):
+            raise MalformedBox(f"{path_of(where, key)}[{i}]: must be an object, "
+                               f"not {show(item)}")
+    return found
+
+
+def one_of(obj: dict, key: str, allowed: tuple, where: str, what: str) -> str:
+    value = field(obj, key, str, where)
+    if value not in allowed:
+        raise MalformedBox(f"{path_of(where, key)}: unknown {what} {show(value)} "
+                           f"(expected one of {', '.join(allowed)})")
+    return value

@@ -1,0 +1,68 @@
+"""The published box of a vote built from its tables: the parts fingerprinted at opening (header
+and rule, colleges, roll) and, at close, the whole sealed `coopgov-ballot-box/2` document."""
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from governance.extensions import db
+
+from .. import ballotbox
+from ..models import Ballot, Batch, RollEntry, Vote
+from .access import colleges_of
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Stored times are naive UTC; the published box states the offset."""
+    return moment.replace(tzinfo=UTC) if moment else None
+
+
+def header(vote: Vote) -> dict:
+    """The vote's header and rule as the box writes them: as frozen at opening."""
+    if vote.opening_json:
+        return vote.opening["vote"]
+    return {"id": vote.public_id, "title": vote.title, "cooperative": vote.cooperative.slug,
+            "method": str(vote.method), "secret": vote.secret, "options": vote.options,
+            "grades": vote.grades, "seats": vote.seats,
+            "rule": {"weighting": vote.weighting, "counting": vote.counting,
+                     "threshold": vote.threshold, "strict": vote.strict, "quorum": vote.quorum,
+                     "quorum_second_call": vote.quorum_second,
+                     "empty_college": vote.empty_college},
+            "opened_at": _aware(vote.opened_at).isoformat() if vote.opened_at else None}
+
+
+def roll(vote: Vote) -> list[dict]:
+    """The roll in voter order, with who took part and voted (never what)."""
+    return [{"voter": ref, "college": college, "weight": weight, "participating": present,
+             "voted": voted}
+            for ref, college, weight, present, voted in db.session.execute(
+                sa.select(RollEntry.voter_ref, RollEntry.college, RollEntry.weight,
+                          RollEntry.participating, RollEntry.voted)
+                .where(RollEntry.vote_id == vote.id).order_by(RollEntry.voter_ref))]
+
+
+def freeze(vote: Vote) -> dict:
+    """At opening: keep the header, rule and colleges the box will publish, and return the
+    hashes of those and of the roll, with the vote's fingerprint."""
+    frozen = {"vote": header(vote), "colleges": colleges_of(vote)}
+    vote.opening_json = json.dumps(frozen, ensure_ascii=False)
+    return ballotbox.opening(frozen["vote"], frozen["colleges"], roll(vote))
+
+
+def sealed_box(vote: Vote, *, result: dict | None = None) -> dict:
+    """The sealed document of a closed vote (ballotbox.build refuses one that would not
+    verify, or whose fingerprint is not the one taken at opening)."""
+    ballots = [{"tracker": code, "college": college, "weight": weight,
+                "choice": json.loads(choice)}
+               for code, college, weight, choice in db.session.execute(
+                   sa.select(Ballot.tracker, Ballot.college, Ballot.weight, Ballot.choice_json)
+                   .where(Ballot.vote_id == vote.id))]
+    batches = [{"college": college, "counts": json.loads(counts)}
+               for college, counts in db.session.execute(
+                   sa.select(Batch.college, Batch.counts_json).where(Batch.vote_id == vote.id)
+                   .order_by(Batch.id))]
+    return ballotbox.build(header(vote), colleges_of(vote), roll(vote), ballots, batches,
+                           call=vote.call, closed_at=_aware(vote.closed_at), result=result,
+                           fingerprint=vote.fingerprint)
