@@ -39,5 +39,17 @@ register_messages({
     "box_not_sealed": _l("The ballot box would not verify, so it was not sealed and the vote "
                          "stays open. The application log says why: tell the platform's "
                          "operators."),
+    "ceremony_needs_secret": _l("Only a secret vote has a key ceremony."),
+    "ceremony_holders": _l("Name between 1 and %(max)s different key holders, and how many of "
+                           "them open the box: at least 1, at most all of them."),
+    "ceremony_holder_outside": _l("A key holder must be a member of the cooperative, of its "
+                                  "board or of its secretariat."),
+    "ceremony_missing": _l("This vote has no key ceremony."),
+    "ceremony_step": _l("The key ceremony is not at this step: reload the page."),
+    "ceremony_done_already": _l("You have already done this step of the key ceremony."),
+    "ceremony_bad_proof": _l("Your browser's proof was refused: this step was not recorded. "
+                             "Reload the page and do it again."),
+    "ceremony_malformed": _l("What your browser sent was refused (%(why)s): nothing was "
+                             "recorded."),
     "too_many_documents": _l("A vote holds at most %(max)s documents."),
 })

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.extensions import db
-from governance.models import Cooperative, enum_type, utcnow
+from governance.models import Cooperative, Person, enum_type, utcnow
 
 
 class Method(enum.StrEnum):
@@ -209,3 +209,47 @@ class VoteDocument(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CeremonyState(enum.StrEnum):
+    KEYS = "keys"  # each holder publishes their encryption key
+    SHARES = "shares"  # each holder publishes their commitments and sealed shares
+    CHECKS = "checks"  # each holder checks the shares sent to them and confirms
+    DONE = "done"  # the vote's public key is known
+    FAILED = "failed"  # a holder found a bad share: the secretariat starts again
+
+
+class KeyCeremony(db.Model):
+    """The bureau's key of an encrypted vote, made by its holders k of n (docs/crypto.md)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"), unique=True)
+    threshold: Mapped[int]  # k: how many holders open the box
+    state: Mapped[CeremonyState] = mapped_column(enum_type(CeremonyState),
+                                                 default=CeremonyState.KEYS)
+    public_key: Mapped[Optional[str]] = mapped_column(sa.String(64))  # Y, once done
+    failure: Mapped[str] = mapped_column(sa.Text, default="")  # who found which bad share
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    holders: Mapped[list[KeyHolder]] = relationship(order_by="KeyHolder.position")
+
+
+class KeyHolder(db.Model):
+    """A holder of the bureau's key: what they published at each step. Their seed, and so
+    their share of the key, never reaches the server."""
+
+    __table_args__ = (sa.UniqueConstraint("ceremony_id", "position"),
+                      sa.UniqueConstraint("ceremony_id", "person_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ceremony_id: Mapped[int] = mapped_column(sa.ForeignKey("key_ceremony.id"))
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    position: Mapped[int]  # j, from 1
+    encryption_key: Mapped[Optional[str]] = mapped_column(sa.String(64))  # E_j
+    key_proof_json: Mapped[Optional[str]] = mapped_column(sa.Text)
+    commitments_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # [A_j0 … A_j(k−1)]
+    commitment_proof_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # knows a_j0
+    shares_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # f_j(i) sealed to E_i, by i
+    verification_key: Mapped[Optional[str]] = mapped_column(sa.String(64))  # V_j, at the end
+    confirmation_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # knows s_j for V_j
+
+    person: Mapped[Person] = relationship()

@@ -148,3 +148,32 @@ def test_simultaneous_closes_seal_once(crowd, make_coop, make_person, make_membe
     from governance.models import AuditEntry
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "vote.close")) == 1
+
+
+def test_holders_publishing_at_once_move_the_ceremony_on_once(crowd, make_coop, make_person,
+                                                              make_member):
+    """Each step's last holder moves the ceremony on: the ceremony's row lock makes the holders'
+    steps run one after the other, so the last one sees all the others."""
+    from votes.crypto import group as g
+    from votes.crypto import proofs, threshold
+    from votes.models import CeremonyState, KeyCeremony
+    from votes.services.ceremony import context
+
+    coop = make_coop("smart")
+    admin = make_person("admin@example.org", roles={coop: "admin"})
+    holders = [make_member(coop).person for _ in range(5)]
+    vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Plan"))
+    svc.name_holders(admin, vote, holders, 3)
+    vote_id, ids = vote.id, [p.id for p in holders]
+
+    def attempt(i):
+        me, v = db.session.get(Person, ids[i]), db.session.get(Vote, vote_id)
+        e = threshold.encryption_key(bytes([i + 1]) * 32)
+        proof = proofs.as_json(proofs.prove_key(context(v, "key", i + 1), e, g.random_scalar))
+        return lambda: svc.publish_key(me, v, g.point_hex(g.base(e)), proof) and "published"
+
+    assert crowd(5, attempt) == ["published"] * 5
+    db.session.expire_all()
+    ceremony = db.session.scalar(sa.select(KeyCeremony).where(KeyCeremony.vote_id == vote_id))
+    assert ceremony.state == CeremonyState.SHARES
+    assert all(h.encryption_key for h in ceremony.holders)

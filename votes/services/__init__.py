@@ -10,6 +10,13 @@ from .casting import (  # noqa: F401
     put_ballot,
     tracker,
 )
+from .ceremony import (  # noqa: F401
+    confirm,
+    name_holders,
+    publish_key,
+    publish_shares,
+    report_bad_share,
+)
 from .closing import (  # noqa: F401
     close,
     close_due,

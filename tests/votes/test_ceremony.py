@@ -1,0 +1,197 @@
+"""The key ceremony through its services, the holders played with votes.crypto as their
+browsers do: three holders, any two open; every step checked, in order, once; a bad share
+reported fails the ceremony; the secretariat starts it again."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from governance.extensions import db
+from governance.models import AuditEntry
+from governance.services import DomainError, Forbidden
+from votes import services as svc
+from votes.crypto import elgamal, proofs, threshold
+from votes.crypto import group as g
+from votes.models import CeremonyState, KeyCeremony, KeyHolder
+from votes.services.ceremony import context
+
+rng = g.random_scalar
+
+
+class Browser:
+    """What a holder's browser does, from the seed it made and saved."""
+
+    def __init__(self, person, vote, position):
+        self.person, self.vote, self.j = person, vote, position
+        self.seed = g.to_bytes(rng())
+
+    def key(self):
+        e = threshold.encryption_key(self.seed)
+        return g.point_hex(g.base(e)), proofs.as_json(proofs.prove_key(
+            context(self.vote, "key", self.j), e, rng))
+
+    def shares(self, ceremony):
+        poly = threshold.polynomial(self.seed, context(self.vote, "polynomial"),
+                                    ceremony.threshold)
+        keys = [g.point(h.encryption_key) for h in ceremony.holders]
+        return ([g.point_hex(a) for a in threshold.commitments(poly)],
+                proofs.as_json(proofs.prove_key(context(self.vote, "coefficient", self.j),
+                                                poly[0], rng)),
+                [threshold.seal_share(context(self.vote, "channel"), keys[i],
+                                      threshold.evaluate(poly, i + 1), rng)
+                 for i in range(len(keys))])
+
+    def share_of_key(self, ceremony) -> tuple[int, list[bool]]:
+        e = threshold.encryption_key(self.seed)
+        received, checks = 0, []
+        for h in ceremony.holders:
+            s = threshold.open_share(context(self.vote, "channel"), e,
+                                     json.loads(h.shares_json)[self.j - 1])
+            commits = [g.point(a) for a in json.loads(h.commitments_json)]
+            checks.append(threshold.check_share(commits, self.j, s))
+            received += s
+        return received % g.L, checks
+
+
+@pytest.fixture
+def ceremony_of(smart):
+    coop, admin, voters = smart
+
+    def make(k=2, n=3, **draft):
+        vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Plan", **draft))
+        holders = voters[:n]
+        svc.name_holders(admin, vote, holders, k)
+        return vote, [Browser(p, vote, j) for j, p in enumerate(holders, 1)]
+
+    return make
+
+
+def ceremony(vote) -> KeyCeremony:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(KeyCeremony).where(KeyCeremony.vote_id == vote.id))
+
+
+def run(vote, browsers):
+    for b in browsers:
+        svc.publish_key(b.person, vote, *b.key())
+    c = ceremony(vote)
+    for b in browsers:
+        svc.publish_shares(b.person, vote, *b.shares(c))
+    c = ceremony(vote)
+    shares = {}
+    for b in browsers:
+        s, checks = b.share_of_key(c)
+        assert all(checks)
+        shares[b.j] = s
+        svc.confirm(b.person, vote, proofs.as_json(proofs.prove_key(
+            context(vote, "share", b.j), s, rng)))
+    return ceremony(vote), shares
+
+
+def test_three_holders_make_a_key_any_two_of_them_open(ceremony_of):
+    vote, browsers = ceremony_of()
+    c, shares = run(vote, browsers)
+    assert c.state == CeremonyState.DONE
+    y = g.point(c.public_key)
+    for h in c.holders:
+        assert h.verification_key == g.point_hex(g.base(shares[h.position]))
+    ballots = [elgamal.encrypt(y, m, rng()) for m in (1, 1, 0, 1, 0)]
+    total = elgamal.total(ballots)
+    for pair in ([1, 2], [1, 3], [2, 3]):
+        partials = {j: g.mul(total.alpha, shares[j]) for j in pair}
+        assert elgamal.Table(10).log(g.sub(total.beta, threshold.combine(partials))) == 3
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(
+        AuditEntry.action.like("vote.ceremony%")).order_by(AuditEntry.id)).all()
+    assert actions == ["vote.ceremony_start"] + ["vote.ceremony_key"] * 3 + \
+        ["vote.ceremony_shares"] * 3 + ["vote.ceremony_confirm"] * 3
+
+
+def test_steps_come_in_order_once_each_from_holders_only(ceremony_of, smart):
+    _coop, admin, voters = smart
+    vote, (one, two, three) = ceremony_of()
+    with pytest.raises(Forbidden):
+        svc.publish_key(voters[5], vote, *one.key())  # not a holder
+    svc.publish_key(one.person, vote, *one.key())
+    with pytest.raises(DomainError) as err:
+        svc.publish_key(one.person, vote, *one.key())
+    assert err.value.code == "ceremony_done_already"
+    with pytest.raises(DomainError) as err:
+        svc.publish_shares(one.person, vote, [], [], [])
+    assert err.value.code == "ceremony_step"  # the others have not published their keys
+    assert ceremony(vote).state == CeremonyState.KEYS
+
+
+@pytest.mark.parametrize("tamper, code", [
+    (lambda key, proof: (key, [{"challenge": "00" * 32, "response": "00" * 32}]),
+     "ceremony_bad_proof"),
+    (lambda key, proof: (g.point_hex(g.base(5)), proof), "ceremony_bad_proof"),
+    (lambda key, proof: ("01" + "00" * 31, proof), "ceremony_malformed"),  # the identity
+    (lambda key, proof: (key, "nope"), "ceremony_malformed"),
+    (lambda key, proof: (key.upper(), proof), "ceremony_malformed"),
+])
+def test_a_bad_key_or_proof_is_refused_and_changes_nothing(ceremony_of, tamper, code):
+    vote, (one, *_rest) = ceremony_of()
+    with pytest.raises(DomainError) as err:
+        svc.publish_key(one.person, vote, *tamper(*one.key()))
+    assert err.value.code == code
+    assert ceremony(vote).holders[0].encryption_key is None
+
+
+def test_shares_must_fit_the_ceremony(ceremony_of):
+    vote, browsers = ceremony_of()
+    for b in browsers:
+        svc.publish_key(b.person, vote, *b.key())
+    c = ceremony(vote)
+    commitments, proof, sealed = browsers[0].shares(c)
+    for args in ([commitments[:1], proof, sealed], [commitments, proof, sealed[:2]],
+                 [commitments, proof, [*sealed[:2], {"ephemeral": "x", "value": "y"}]],
+                 [list(reversed(commitments)), proof, sealed]):
+        with pytest.raises(DomainError):
+            svc.publish_shares(browsers[0].person, vote, *args)
+    assert ceremony(vote).holders[0].commitments_json is None
+
+
+def test_a_bad_share_fails_the_ceremony_and_the_secretariat_starts_again(ceremony_of, smart):
+    _coop, admin, voters = smart
+    vote, browsers = ceremony_of()
+    for b in browsers:
+        svc.publish_key(b.person, vote, *b.key())
+    c = ceremony(vote)
+    for b in browsers:
+        commitments, proof, sealed = b.shares(c)
+        if b.j == 1:  # holder 1 sends holder 3 a share off by one
+            e3 = g.point(c.holders[2].encryption_key)
+            poly = threshold.polynomial(b.seed, context(vote, "polynomial"), 2)
+            sealed[2] = threshold.seal_share(context(vote, "channel"), e3,
+                                             threshold.evaluate(poly, 3) + 1, rng)
+        svc.publish_shares(b.person, vote, commitments, proof, sealed)
+    _s, checks = browsers[2].share_of_key(ceremony(vote))
+    assert checks == [False, True, True]
+    svc.report_bad_share(browsers[2].person, vote, 1)
+    assert (ceremony(vote).state, ceremony(vote).failure) == (CeremonyState.FAILED, "3:1")
+    svc.name_holders(admin, vote, [voters[1], voters[2], voters[3]], 2)
+    c = ceremony(vote)
+    assert c.state == CeremonyState.KEYS and [h.person_id for h in c.holders] == \
+        [voters[1].id, voters[2].id, voters[3].id]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(KeyHolder)) == 3
+
+
+def test_who_names_the_holders_and_whom(ceremony_of, smart, make_person):
+    coop, admin, voters = smart
+    vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Plan"))
+    with pytest.raises(Forbidden):
+        svc.name_holders(voters[0], vote, voters[:3], 2)
+    stranger = make_person("stranger@example.org")
+    for people, k, code in [(voters[:3], 4, "ceremony_holders"),
+                            (voters[:3], 0, "ceremony_holders"),
+                            ([voters[0], voters[0]], 1, "ceremony_holders"),
+                            ([voters[0], stranger], 1, "ceremony_holder_outside")]:
+        with pytest.raises(DomainError) as err:
+            svc.name_holders(admin, vote, people, k)
+        assert err.value.code == code
+    open_vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Open", secret=False))
+    with pytest.raises(DomainError) as err:
+        svc.name_holders(admin, open_vote, voters[:3], 2)
+    assert err.value.code == "ceremony_needs_secret"
