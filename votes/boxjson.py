@@ -4,6 +4,7 @@ Every reader here raises `MalformedBox` naming where and why a document leaves t
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -28,23 +29,37 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def parse_number(text, where: str = "number") -> Fraction:
-    """Read "3", "0.3" or "3/10" exactly; anything else (signs, spaces, floats) is malformed."""
-    if not isinstance(text, str) or not _NUMBER.fullmatch(text):
-        raise MalformedBox(f'{where}: {show(text)} is not a number string such as "3", "0.3" '
-                           f'or "3/10"')
+@functools.lru_cache(maxsize=4096)
+def _read(text: str) -> Fraction | str:
+    """The exact value of a number string, or why it is not one (a box repeats few values:
+    weights and counts such as "1", read once)."""
+    if not _NUMBER.fullmatch(text):
+        return 'is not a number string such as "3", "0.3" or "3/10"'
     try:
         return Fraction(text)
     except (ZeroDivisionError, ValueError) as err:
-        raise MalformedBox(f"{where}: {show(text)} is not a number ({err})") from None
+        return f"is not a number ({err})"
+
+
+def parse_number(text, where: str = "number") -> Fraction:
+    """Read "3", "0.3" or "3/10" exactly; anything else (signs, spaces, floats) is malformed."""
+    value = _read(text) if isinstance(text, str) else "is not a number string"
+    if isinstance(value, str):
+        raise MalformedBox(f"{where}: {show(text)} {value}")
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _written(value: Fraction) -> str:
+    return fraction_str(value)
 
 
 def write_number(value, where: str = "number") -> str:
     """A Fraction, int or number string as written in a box: lowest terms, "3/10" or "3"."""
     if isinstance(value, Fraction) or (isinstance(value, int) and not isinstance(value, bool)):
-        return fraction_str(Fraction(value))
+        return _written(Fraction(value))
     if isinstance(value, str):
-        return fraction_str(parse_number(value, where))
+        return _written(parse_number(value, where))
     raise MalformedBox(f"{where}: {value!r} is not an exact number (Fraction, int or string)")
 
 

@@ -241,3 +241,53 @@ export function lagrange(indices) {
   }
   return out;
 }
+
+// ------------------------------------------------------------------------------------------
+// Ballots (votes/crypto/ballots.py): per answer, its number of choices and the sums it may
+// take; the sums the whole ballot may take (null: none).
+
+export function shape(method, options, seats = 1, grades = 0) {
+  const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  if (method === "resolution") return { answers: [[3, [1]]], total: null };
+  if (method === "choice") return { answers: [[options, [0, 1]]], total: null };
+  if (method === "approval") return { answers: [[options, range(0, seats)]], total: null };
+  return { answers: Array.from({ length: options }, () => [grades, [0, 1]]), total: range(1, options) };
+}
+
+export function plain(method, options, grades, choice) {
+  if (method === "resolution") return [["for", "against", "abstain"].map((o) => Number(choice === o))];
+  if (method === "choice") return [options.map((o) => Number(choice === o))];
+  if (method === "approval") return [options.map((o) => Number(choice.includes(o)))];
+  return options.map((o) => grades.map((g) => Number(choice[o] === g)));
+}
+
+const sumCiphertexts = (cts) =>
+  cts.reduce((s, c) => ({ alpha: s.alpha.add(c.alpha), beta: s.beta.add(c.beta) }),
+             { alpha: IDENTITY, beta: IDENTITY });
+
+export function encryptBallot(context, y, form, matrix, rng) {
+  const answers = [];
+  let allR = 0n;
+  let allM = 0;
+  const all = [];
+  matrix.forEach((row, i) => {
+    const [size, sums] = form.answers[i];
+    const total = row.reduce((a, b) => a + b, 0);
+    if (row.length !== size || !sums.includes(total)) throw new Error("the choice does not fit the shape");
+    const rs = row.map(() => rng());
+    const cts = row.map((m, j) => encrypt(y, m, rs[j]));
+    const individual = cts.map((ct, j) =>
+      proofJson(proveInterval(`${context}/a${i}/c${j}`, y, ct, rs[j], row[j], [0, 1], rng)));
+    const rSum = mod(rs.reduce((a, b) => a + b, 0n));
+    const overall = proveInterval(`${context}/a${i}`, y, sumCiphertexts(cts), rSum, total, sums, rng);
+    answers.push({ choices: cts.map(ciphertextJson), individual, overall: proofJson(overall) });
+    allR = mod(allR + rSum);
+    allM += total;
+    all.push(...cts);
+  });
+  const doc = { answers };
+  if (form.total !== null) {
+    doc.total = proofJson(proveInterval(`${context}/total`, y, sumCiphertexts(all), allR, allM, form.total, rng));
+  }
+  return doc;
+}

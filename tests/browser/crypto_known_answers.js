@@ -38,5 +38,10 @@
     verification_keys: [1, 2, 3].map((j) => hx(c.verificationKey(commits, j))),
     public_key: hx(c.publicKey(commits)),
     lagrange_1_3: {"1": c.scalarHex(lam.get(1)), "3": c.scalarHex(lam.get(3))}};
+  out.ballots = file.ballots.map((b) => ({
+    method: b.method, options: b.options, grades: b.grades, seats: b.seats, choice: b.choice,
+    context: b.context, key: hx(y),
+    ballot: c.encryptBallot(b.context, y, c.shape(b.method, b.options.length, b.seats, b.grades.length),
+                            c.plain(b.method, b.options, b.grades, b.choice), rng)}));
   return out;
 })

@@ -6,10 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from votes.crypto import elgamal, proofs, threshold
+from votes.crypto import ballots, elgamal, proofs, threshold
 from votes.crypto import group as g
 
 FILE = Path(__file__).resolve().parent.parent / "data" / "crypto-vectors.json"
+BALLOTS = [("resolution", ["for", "against", "abstain"], [], 1, "against"),
+           ("choice", ["o1", "o2", "o3"], [], 1, None),
+           ("approval", ["o1", "o2", "o3", "o4"], [], 2, ["o2", "o4"]),
+           ("majority_judgment", ["o1", "o2"], ["Bien", "Passable", "À rejeter"], 1,
+            {"o2": "Passable"})]
 
 
 def vectors() -> dict:
@@ -44,6 +49,13 @@ def vectors() -> dict:
                          "alpha": hx(ct.alpha), "partial": hx(d),
                          "proof": proofs.as_json(proof)}
     out["threshold"] = ceremony(rng)
+    out["ballots"] = [
+        {"method": method, "options": options, "grades": grades, "seats": seats,
+         "choice": choice, "context": f"vote-1/ballot-{method}", "key": hx(y),
+         "ballot": ballots.encrypt(f"vote-1/ballot-{method}", y,
+                                   ballots.shape(method, len(options), seats, len(grades)),
+                                   ballots.plain(method, options, grades, choice), rng)}
+        for method, options, grades, seats, choice in BALLOTS]
     return out
 
 
