@@ -1,5 +1,5 @@
 """What every votes service checks first: who may act, whether the vote is held by an assembly,
-and the row lock that makes writes into a vote's box exclude its close."""
+and the lock that makes the writes into a vote's box and its close exclude each other."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -112,10 +112,11 @@ def add_hands(vote: Vote, college: str | None, entry_ids: list[int],
         raise DomainError("bad_batch", {})
     if vote.weighting == "colleges" and college not in {c["id"] for c in colleges_of(vote)}:
         raise DomainError("bad_batch", {})
+    same_college = RollEntry.college.is_(None) if college is None else \
+        RollEntry.college == college
     marked = db.session.execute(
         sa.update(RollEntry).where(RollEntry.vote_id == vote.id, RollEntry.id.in_(entry_ids),
-                                   RollEntry.voted.is_(False), RollEntry.college == college
-                                   if college is not None else RollEntry.college.is_(None))
+                                   RollEntry.voted.is_(False), same_college)
         .values(voted=True, participating=True)
         .execution_options(synchronize_session=False)).rowcount
     if marked != len(entry_ids):  # someone of the room voted meanwhile: count the room again
