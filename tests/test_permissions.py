@@ -165,6 +165,10 @@ MATRIX = {
     "votes.document": ("GET", "/votes/1/documents/1", (LOGIN, 404, 404, 404, 404, 404), None),
     "votes.document_add": ("POST", "/votes/1/documents", (LOGIN, 404, 404, 404, 404, 404), None),
     "votes.send_code": ("POST", "/votes/1/code", (LOGIN, 404, 404, 404, 404, 404), None),
+    "votes.ceremony": ("GET", "/votes/1/ceremony", (LOGIN, 404, 404, 404, 404, 404), None),
+    **{f"votes.ceremony_{step}": ("POST", f"/votes/1/ceremony/{step}",
+                                  (LOGIN, 404, 404, 404, 404, 404), None)
+       for step in ("holders", "key", "shares", "confirm", "report")},
     "votes.confirm_code": ("POST", "/votes/1/code/confirm", (LOGIN, 404, 404, 404, 404, 404),
                            {"code": "123456"}),
     "votes.document_remove": ("POST", "/votes/1/documents/1/remove",

@@ -11,9 +11,10 @@ def register_votes(app: Flask) -> None:
     from governance import labels
 
     from . import (  # noqa: F401 - commands,
+        ceremony_views,
         cli,
-        demo,
         code_views,
+        demo,
         document_views,
         messages,
         models,

@@ -16,7 +16,7 @@ from governance.extensions import db
 from governance.models import College, CoopRole, Membership, Person, Role, Status
 
 from . import rules
-from .models import Eligibility, RollEntry, State, Vote
+from .models import Eligibility, KeyCeremony, RollEntry, State, Vote
 
 
 def votes_of(coop) -> list[Vote]:
@@ -66,6 +66,11 @@ def roll_colleges(vote: Vote) -> dict[str, int]:
     elif vote.eligibility == Eligibility.BOARD:
         return {}  # a board vote counts one person, one vote, without colleges
     return dict(db.session.execute(stmt).all())
+
+
+def ceremony_of(vote: Vote) -> KeyCeremony | None:
+    """The key ceremony of the vote, if the secretariat started one."""
+    return db.session.scalar(sa.select(KeyCeremony).where(KeyCeremony.vote_id == vote.id))
 
 
 # ---------------------------------------------------------------------------------------------

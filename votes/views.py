@@ -192,6 +192,7 @@ def show(vote_id):
     ctx["needs_code"] = entry is not None and not entry.voted and not second_factor.confirmed(
         vote, current_user.id)
     ctx["small_colleges"] = queries.small_colleges(vote)
+    ctx["ceremony"] = queries.ceremony_of(vote) if vote.secret else None
     ctx["colleges"] = svc.colleges_of(vote)
     if vote.state != State.DRAFT:
         ctx |= _turnout_context(vote)

@@ -18,6 +18,7 @@ from votes.models import CeremonyState, KeyCeremony, KeyHolder
 from votes.services.ceremony import context
 
 rng = g.random_scalar
+EN = {"Accept-Language": "en"}
 
 
 class Browser:
@@ -195,3 +196,57 @@ def test_who_names_the_holders_and_whom(ceremony_of, smart, make_person):
     with pytest.raises(DomainError) as err:
         svc.name_holders(admin, open_vote, voters[:3], 2)
     assert err.value.code == "ceremony_needs_secret"
+
+
+# ---------------------------------------------------------------------------------------------
+# Through HTTP: the pages and the JSON steps.
+
+def test_the_secretariat_names_the_holders_by_email(smart, user):
+    coop, admin, voters = smart
+    vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Plan"))
+    client = user(admin)
+    page = client.get(f"/votes/{vote.id}", headers=EN).get_data(as_text=True)
+    assert "Bureau de vote: key holders" in page and 'name="holders"' in page
+    r = client.post(f"/votes/{vote.id}/ceremony/holders", headers=EN, follow_redirects=True,
+                    data={"holders": f"{voters[0].email}\nnobody@example.org", "threshold": "1"})
+    assert "No account has the address nobody@example.org." in r.get_data(as_text=True)
+    assert ceremony(vote) is None
+    r = client.post(f"/votes/{vote.id}/ceremony/holders", headers=EN, follow_redirects=True,
+                    data={"holders": voters[0].email.upper(), "threshold": "7"})
+    assert "Name between 1 and 9 different key holders" in r.get_data(as_text=True)
+    client.post(f"/votes/{vote.id}/ceremony/holders",
+                data={"holders": f"{voters[0].email}\n{voters[1].email}", "threshold": "2"})
+    assert [h.person_id for h in ceremony(vote).holders] == [voters[0].id, voters[1].id]
+
+
+def test_the_steps_over_http_refuse_what_does_not_fit_and_record_the_rest(ceremony_of, user):
+    vote, browsers = ceremony_of()
+    one = user(browsers[0].person)
+    assert one.get(f"/votes/{vote.id}/ceremony").status_code == 200
+    url = f"/votes/{vote.id}/ceremony/key"
+    for body in ("not json", "[1, 2]", '{"key": 1}', '{"key": "' + "0" * 64 + '", "proof": []}',
+                 "{" * 100_000, "[" * 60_000):
+        r = one.post(url, data=body, content_type="application/json", headers=EN)
+        assert r.status_code == 400 and "nothing was recorded" in r.get_json()["error"], body
+    assert ceremony(vote).holders[0].encryption_key is None
+    key, proof = browsers[0].key()
+    r = one.post(url, json={"key": key, "proof": proof})
+    assert r.status_code == 200 and r.get_json() == {"state": "keys"}
+    r = one.post(url, json={"key": key, "proof": proof}, headers=EN)
+    assert r.get_json()["error"] == "You have already done this step of the key ceremony."
+    for b in browsers[1:]:
+        assert user(b.person).post(url, json=dict(zip(("key", "proof"), b.key(),
+                                                      strict=True))).status_code == 200
+    assert ceremony(vote).state == CeremonyState.SHARES
+
+
+def test_only_holders_see_the_ceremony_and_take_its_steps(ceremony_of, smart, user):
+    coop, admin, voters = smart
+    vote, _browsers = ceremony_of()
+    outsider = user(voters[5])
+    assert outsider.get(f"/votes/{vote.id}/ceremony").status_code == 403
+    assert outsider.post(f"/votes/{vote.id}/ceremony/key", json={}).status_code == 403
+    assert user(admin).get(f"/votes/{vote.id}/ceremony").status_code == 200
+    assert user(admin).post(f"/votes/{vote.id}/ceremony/key", json={}).status_code == 403
+    other = svc.create_vote(admin, coop, svc.VoteDraft(title="Sans cérémonie"))
+    assert user(admin).get(f"/votes/{other.id}/ceremony").status_code == 404

@@ -431,6 +431,14 @@ ROUTES = {  # endpoint: (method, url with {draft}/{open}/{closed}, expected, for
     "votes.send_code": ("POST", "/votes/{coded}/code", ROLL_POST, None),
     "votes.confirm_code": ("POST", "/votes/{coded}/code/confirm", ROLL_POST,
                            {"code": "123456"}),
+    # the key ceremony of the draft: the secretariat names the holders (the member is one);
+    # a holder's step with no JSON is refused as unreadable, anyone else's is forbidden
+    "votes.ceremony_holders": ("POST", "/votes/{draft}/ceremony/holders", ADMIN_POST,
+                               lambda: {"holders": "member@example.org", "threshold": "1"}),
+    "votes.ceremony": ("GET", "/votes/{draft}/ceremony", (LOGIN, 200, 403, 403, 200, 200), None),
+    **{f"votes.ceremony_{step}": ("POST", f"/votes/{{draft}}/ceremony/{step}",
+                                  (LOGIN, 400, 403, 403, 403, 403), None)
+       for step in ("key", "shares", "confirm", "report")},
 }
 
 
@@ -454,6 +462,7 @@ def test_votes_route_permissions(app, people, endpoint, who):  # noqa: F811
         for k in ("draft", "open")}
     svc.open_vote(admin, votes["open"], notify=False)
     svc.close_vote(admin, votes["closed"])
+    svc.name_holders(admin, votes["draft"], [people["member"]], 1)
     method, url, expected, data = ROUTES[endpoint]
     client = app.test_client()
     if people[who] is not None:

@@ -21,10 +21,14 @@ from .access import require_admin
 MAX_HOLDERS = 9
 
 
+def root(vote: Vote) -> str:
+    """What every hash of the vote's ceremony starts its context with."""
+    return f"{vote.public_id}/ceremony"
+
+
 def context(vote: Vote, what: str, position: int | None = None) -> str:
     """The context of a ceremony's hashes: the vote, the holder, the step."""
-    return f"{vote.public_id}/ceremony" + (f"/holder-{position}" if position else "") + \
-        f"/{what}"
+    return root(vote) + (f"/holder-{position}" if position else "") + f"/{what}"
 
 
 @service

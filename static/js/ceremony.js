@@ -1,0 +1,107 @@
+// The holder's steps of the key ceremony (votes/templates/votes/ceremony.html), in the browser:
+// the key code (seed) is made and kept here; only public keys, commitments, sealed shares and
+// proofs are posted. The same derivations as votes/crypto/threshold.py (docs/crypto.md).
+import * as c from "./crypto.js";
+
+const data = JSON.parse(document.getElementById("ceremony-data").textContent);
+const texts = JSON.parse(document.getElementById("ceremony-texts").textContent);
+const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+const say = (text) => { document.querySelector("[data-message]").textContent = text; };
+const where = (what, position) => `${data.context}${position ? `/holder-${position}` : ""}/${what}`;
+const me = data.position;
+
+function readCode(text) {
+  const hex = text.toLowerCase().replace(/[^0-9a-f]/g, "");
+  if (hex.length !== 64) throw new Error(texts.bad_code);
+  return c.hexToBytes(hex);
+}
+
+const showCode = (seed) => c.bytesToHex(seed).match(/.{4}/g).join("-");
+
+async function post(step, body) {
+  let response;
+  try {
+    response = await fetch(data.urls[step], {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new Error(texts.network);
+  }
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(answer.error || texts.network);
+  say(texts.sent);
+  setTimeout(() => window.location.reload(), 800);
+}
+
+async function seedFrom(box) {
+  const file = box.querySelector("[data-seed-file]").files[0];
+  return readCode(file ? await file.text() : box.querySelector("[data-seed]").value);
+}
+
+function publishKey(seed) {
+  const e = c.encryptionKey(seed);
+  return post("key", { key: c.pointHex(c.base(e)),
+                       proof: c.proofJson(c.proveKey(where("key", me), e, c.randomScalar)) });
+}
+
+function sendShares(seed) {
+  const poly = c.polynomial(seed, where("polynomial"), data.threshold);
+  const keys = data.holders.map((h) => c.point(h.key, `holder ${h.position}`));
+  return post("shares", {
+    commitments: poly.map((a) => c.pointHex(c.base(a))),
+    proof: c.proofJson(c.proveKey(where("coefficient", me), poly[0], c.randomScalar)),
+    shares: keys.map((key, i) => c.sealShare(where("channel"), key, c.evaluate(poly, i + 1), c.randomScalar)),
+  });
+}
+
+function checkShares(seed) {
+  const e = c.encryptionKey(seed);
+  let s = 0n;
+  for (const h of data.holders) {
+    const share = c.openShare(where("channel"), e, h.share);
+    const commits = h.commitments.map((a) => c.point(a));
+    if (!c.checkShare(commits, me, share)) {
+      return post("report", { sender: h.position }).then(() => say(texts.bad_share.replace("{sender}", h.position)));
+    }
+    s = c.mod(s + share);
+  }
+  return post("confirm", { proof: c.proofJson(c.proveKey(where("share", me), s, c.randomScalar)) });
+}
+
+function run(action) {
+  return async (event) => {
+    event.target.disabled = true;
+    try { await action(); } catch (err) { say(err.message); event.target.disabled = false; }
+  };
+}
+
+const box = document.querySelector("[data-step]");
+if (box) {
+  box.hidden = false;
+  const step = box.dataset.step;
+  if (step === "key") {
+    let seed = null;
+    const created = box.querySelector("[data-created]");
+    const saved = box.querySelector("[data-saved]");
+    const publish = box.querySelector('[data-action="publish"]');
+    box.querySelector('[data-action="create"]').addEventListener("click", (event) => {
+      seed = crypto.getRandomValues(new Uint8Array(32));
+      const code = showCode(seed);
+      box.querySelector("[data-code]").textContent = code;
+      const link = box.querySelector("[data-download]");
+      link.href = URL.createObjectURL(new Blob([`${code}\n`], { type: "text/plain" }));
+      link.download = `coopgov-key-${data.vote}-holder-${me}.txt`;
+      created.hidden = false;
+      event.target.disabled = true;
+    });
+    saved.addEventListener("change", () => { publish.disabled = !saved.checked; });
+    publish.addEventListener("click", run(() => publishKey(seed)));
+  } else {
+    box.querySelector("[data-action]").addEventListener("click", run(async () => {
+      const seed = await seedFrom(box);
+      return step === "shares" ? sendShares(seed) : checkShares(seed);
+    }));
+  }
+}

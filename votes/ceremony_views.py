@@ -1,0 +1,131 @@
+"""Routes of the key ceremony: the secretariat names the key holders of a draft secret vote;
+each holder's page runs their steps in the browser (static/js/ceremony.js), which posts only
+public keys, commitments, sealed shares and proofs, as JSON."""
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from governance.extensions import db
+from governance.messages import message
+from governance.models import Person
+from governance.permissions import can_admin
+from governance.services import DomainError, Forbidden
+from governance.views import run
+
+from . import bp, queries
+from . import services as svc
+from .services.ceremony import MAX_HOLDERS, root
+from .views import load_vote
+
+MAX_BODY = 64 * 1024  # a step's JSON: keys, commitments and shares of at most 9 holders
+
+
+@bp.post("/votes/<int:vote_id>/ceremony/holders")
+@login_required
+def ceremony_holders(vote_id):
+    """Name the key holders (their email addresses, one per line) and how many open the box."""
+    vote = load_vote(vote_id, can_admin)
+    emails = [e.strip().lower() for e in request.form.get("holders", "")[:5000].splitlines()
+              if e.strip()]
+    people = db.session.scalars(sa.select(Person).where(
+        sa.func.lower(Person.email).in_(emails))).all() if emails else []
+    by_email = {p.email.lower(): p for p in people}
+    unknown = [e for e in emails if e not in by_email]
+    k = request.form.get("threshold", type=int)
+    back = redirect(url_for("votes.show", vote_id=vote.id) + "#bureau-title")
+    if unknown:
+        flash(_("No account has the address %(email)s.", email=unknown[0][:200]), "error")
+        return back
+    if k is None or not 0 < k <= MAX_HOLDERS:
+        k = 0  # the service refuses it with the ceremony's message
+    run(lambda: svc.name_holders(current_user, vote, [by_email[e] for e in emails], k),
+        _("The key holders are named: each of them now creates their key on the ceremony's "
+          "page."))
+    return back
+
+
+def _ceremony(vote):
+    """The vote's ceremony (404 without one) and the current user's place in it, if any."""
+    found = queries.ceremony_of(vote)
+    if found is None:
+        abort(404)
+    return found, next((h for h in found.holders if h.person_id == current_user.id), None)
+
+
+@bp.get("/votes/<int:vote_id>/ceremony")
+@login_required
+def ceremony(vote_id):
+    """The ceremony's page: who has done which step; the holder's own step (JavaScript)."""
+    vote = load_vote(vote_id)
+    found, me = _ceremony(vote)
+    if me is None and not can_admin(current_user, vote.cooperative):
+        abort(403)
+    data = {"vote": vote.public_id, "context": root(vote), "threshold":
+            found.threshold, "state": str(found.state), "position": me.position if me else None,
+            "holders": [{"position": h.position, "key": h.encryption_key,
+                         "commitments": json.loads(h.commitments_json or "null"),
+                         "share": json.loads(h.shares_json)[me.position - 1]
+                         if me and h.shares_json else None,
+                         "verification_key": h.verification_key} for h in found.holders],
+            "urls": {step: url_for(f"votes.ceremony_{step}", vote_id=vote.id)
+                     for step in ("key", "shares", "confirm", "report")}}
+    return render_template("votes/ceremony.html", vote=vote, ceremony=found, me=me, data=data)
+
+
+def _step(vote_id, action):
+    """Run a holder's step from the JSON the page posted; answer JSON (400 with the reason in
+    the holder's language when refused, nothing recorded)."""
+    vote = load_vote(vote_id)
+    if _ceremony(vote)[1] is None:
+        abort(403)  # only the ceremony's holders take its steps
+    try:
+        body = request.get_json(silent=True) if (request.content_length or 0) <= MAX_BODY \
+            else None
+    except RecursionError:  # "[[[[…": nested deeper than the decoder goes
+        body = None
+    if not isinstance(body, dict):
+        return jsonify(error=_("What your browser sent could not be read: nothing was "
+                               "recorded.")), 400
+    try:
+        done = action(vote, body)
+    except Forbidden:
+        abort(403)
+    except DomainError as err:
+        return jsonify(error=message(err.code, err.params)), 400
+    return jsonify(state=str(done.state))
+
+
+@bp.post("/votes/<int:vote_id>/ceremony/key")
+@login_required
+def ceremony_key(vote_id):
+    return _step(vote_id, lambda vote, body: svc.publish_key(
+        current_user, vote, body.get("key"), body.get("proof")))
+
+
+@bp.post("/votes/<int:vote_id>/ceremony/shares")
+@login_required
+def ceremony_shares(vote_id):
+    return _step(vote_id, lambda vote, body: svc.publish_shares(
+        current_user, vote, body.get("commitments"), body.get("proof"), body.get("shares")))
+
+
+@bp.post("/votes/<int:vote_id>/ceremony/confirm")
+@login_required
+def ceremony_confirm(vote_id):
+    return _step(vote_id, lambda vote, body: svc.confirm(current_user, vote, body.get("proof")))
+
+
+@bp.post("/votes/<int:vote_id>/ceremony/report")
+@login_required
+def ceremony_report(vote_id):
+    def report(vote, body):
+        sender = body.get("sender")
+        if not isinstance(sender, int) or isinstance(sender, bool):
+            raise DomainError("ceremony_malformed", {"why": "sender"})
+        return svc.report_bad_share(current_user, vote, sender)
+    return _step(vote_id, report)
