@@ -32,14 +32,16 @@ def ceremony_holders(vote_id):
     vote = load_vote(vote_id, can_admin)
     emails = [e.strip().lower() for e in request.form.get("holders", "")[:5000].splitlines()
               if e.strip()]
+    valid = [e for e in emails if "\x00" not in e]  # no address holds a NUL (nor may a query)
     people = db.session.scalars(sa.select(Person).where(
-        sa.func.lower(Person.email).in_(emails))).all() if emails else []
+        sa.func.lower(Person.email).in_(valid))).all() if valid else []
     by_email = {p.email.lower(): p for p in people}
     unknown = [e for e in emails if e not in by_email]
     k = request.form.get("threshold", type=int)
     back = redirect(url_for("votes.show", vote_id=vote.id) + "#bureau-title")
     if unknown:
-        flash(_("No account has the address %(email)s.", email=unknown[0][:200]), "error")
+        flash(_("No account has the address %(email)s.",
+                email=unknown[0][:200].replace("\x00", "")), "error")
         return back
     if k is None or not 0 < k <= MAX_HOLDERS:
         k = 0  # the service refuses it with the ceremony's message
