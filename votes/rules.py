@@ -68,6 +68,18 @@ class Batch:
 
 
 @dataclass(frozen=True)
+class Totals:
+    """The decrypted sums of one college's encrypted ballots (docs/crypto.md): the weight of
+    all of them, of the blank ones, and per option the weight that chose it (majority
+    judgment: per option, the weight per grade, best first)."""
+
+    college: str | None
+    weight: Fraction
+    counts: dict
+    blank: Fraction = Fraction(0)
+
+
+@dataclass(frozen=True)
 class Poll:
     """Everything a count needs; `colleges` is empty when `rule.weighting` is "none"."""
 
@@ -80,6 +92,7 @@ class Poll:
     batches: tuple[Batch, ...] = ()
     seats: int = 1
     grades: tuple[str, ...] = ()
+    totals: tuple[Totals, ...] = ()  # encrypted ballots, as the bureau decrypted them
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,6 +232,23 @@ def batch_error(poll: Poll, counts: dict) -> str | None:
     return None
 
 
+def totals_error(poll: Poll, t: Totals) -> str | None:
+    """Why decrypted totals cannot be those of the poll's ballots, or None when they can."""
+    per_option = [list(v) if poll.method == "majority_judgment" else [v]
+                  for v in t.counts.values()]
+    if set(t.counts) != set(poll.options) or any(
+            len(v) != (len(poll.grades) if poll.method == "majority_judgment" else 1)
+            for v in per_option):
+        return "totals do not name each option once"
+    if t.weight < 0 or t.blank < 0 or any(x < 0 for v in per_option for x in v) or \
+            any(sum(v) > t.weight for v in per_option) or t.blank > t.weight:
+        return "totals out of their ballots' weight"
+    taken = sum((sum(v) for v in per_option), Fraction(0))
+    if poll.method in ("resolution", "choice") and taken + t.blank != t.weight:
+        return "totals do not add up to their ballots' weight"
+    return None
+
+
 def check_poll(poll: Poll) -> None:
     """Refuse a poll that cannot be counted, naming the first broken rule."""
     rule = poll.rule
@@ -248,8 +278,11 @@ def check_poll(poll: Poll) -> None:
     if any(e.weight <= 0 for e in (*poll.roll, *poll.ballots)) or \
             any(w < 0 for b in poll.batches for w in b.counts.values()):
         raise RuleError("bad_weight", {})
+    for t in poll.totals:
+        if why := totals_error(poll, t):
+            raise RuleError("invalid_totals", {"why": why})
     known = set(ids) if ids else {None}
-    for item in (*poll.roll, *poll.ballots, *poll.batches):
+    for item in (*poll.roll, *poll.ballots, *poll.batches, *poll.totals):
         if item.college not in known:
             raise RuleError("unknown_college", {"college": item.college})
     for ballot in poll.ballots:
@@ -309,6 +342,13 @@ def _sums(poll: Poll) -> tuple[dict, dict, dict, dict]:
             votes[batch.college][option] += weight
             if not (poll.method == "resolution" and option == "abstain"):
                 cast[batch.college] += weight
+    for t in poll.totals:
+        cast[t.college] += t.weight - t.blank
+        if poll.method == "resolution":
+            cast[t.college] -= t.counts["abstain"]
+        if poll.method != "majority_judgment":
+            for option, weight in t.counts.items():
+                votes[t.college][option] += weight
     return votes, cast, present, roll
 
 
@@ -414,6 +454,12 @@ def _judge(poll: Poll, expressed: dict) -> tuple[Judgment, ...]:
         for b in poll.ballots:
             dist[index.get(b.choice.get(option), worst)] += weights[b.college] * b.weight / \
                 expressed[b.college]
+        for t in poll.totals:
+            if t.college in weights:  # ungraded: the worst grade
+                graded = list(t.counts[option])
+                graded[worst] += t.weight - sum(graded, Fraction(0))
+                for grade, weight in enumerate(graded):
+                    dist[grade] += weights[t.college] * weight / expressed[t.college]
         g = majority_grade(dist)
         p, q = sum(dist[:g], Fraction(0)), sum(dist[g + 1:], Fraction(0))
         keys[option] = (g, 0, -p) if p > q else (g, 1, q)

@@ -243,27 +243,34 @@ export function lagrange(indices) {
 }
 
 // ------------------------------------------------------------------------------------------
-// Ballots (votes/crypto/ballots.py): per answer, its number of choices and the sums it may
-// take; the sums the whole ballot may take (null: none).
+// Ballots (votes/crypto/ballots.py): per answer, its number of choices, the sums it may take
+// and each choice's coefficient in that sum (null: all 1); the sums the whole ballot may take
+// (null: none).
 
 export function shape(method, options, seats = 1, grades = 0) {
   const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
-  if (method === "resolution") return { answers: [[3, [1]]], total: null };
-  if (method === "choice") return { answers: [[options, [0, 1]]], total: null };
-  if (method === "approval") return { answers: [[options, range(0, seats)]], total: null };
-  return { answers: Array.from({ length: options }, () => [grades, [0, 1]]), total: range(1, options) };
+  if (method === "resolution") return { answers: [[3, [1], null]], total: null };
+  if (method === "choice") return { answers: [[options, [0, 1], null]], total: null };
+  if (method === "approval") {
+    const coefs = [...Array(options).fill(1), seats];
+    return { answers: [[options + 1, range(1, seats), coefs]], total: null };
+  }
+  return { answers: Array.from({ length: options }, () => [grades, [0, 1], null]), total: range(1, options) };
 }
 
 export function plain(method, options, grades, choice) {
   if (method === "resolution") return [["for", "against", "abstain"].map((o) => Number(choice === o))];
   if (method === "choice") return [options.map((o) => Number(choice === o))];
-  if (method === "approval") return [options.map((o) => Number(choice.includes(o)))];
+  if (method === "approval") return [[...options.map((o) => Number(choice.includes(o))), Number(!choice.length)]];
   return options.map((o) => grades.map((g) => Number(choice[o] === g)));
 }
 
-const sumCiphertexts = (cts) =>
-  cts.reduce((s, c) => ({ alpha: s.alpha.add(c.alpha), beta: s.beta.add(c.beta) }),
-             { alpha: IDENTITY, beta: IDENTITY });
+const sumCiphertexts = (cts, coefs = null) =>
+  cts.reduce((s, c, i) => {
+    const k = coefs ? BigInt(coefs[i]) : 1n;
+    return { alpha: s.alpha.add(mul(c.alpha, k)), beta: s.beta.add(mul(c.beta, k)) };
+  }, { alpha: IDENTITY, beta: IDENTITY });
+const weighted = (values, coefs) => values.reduce((s, v, i) => s + v * (coefs ? coefs[i] : 1), 0);
 
 export function encryptBallot(context, y, form, matrix, rng) {
   const answers = [];
@@ -271,15 +278,17 @@ export function encryptBallot(context, y, form, matrix, rng) {
   let allM = 0;
   const all = [];
   matrix.forEach((row, i) => {
-    const [size, sums] = form.answers[i];
+    const [size, sums, coefs] = form.answers[i];
     const total = row.reduce((a, b) => a + b, 0);
-    if (row.length !== size || !sums.includes(total)) throw new Error("the choice does not fit the shape");
+    if (row.length !== size || !sums.includes(weighted(row, coefs))) throw new Error("the choice does not fit the shape");
     const rs = row.map(() => rng());
     const cts = row.map((m, j) => encrypt(y, m, rs[j]));
     const individual = cts.map((ct, j) =>
       proofJson(proveInterval(`${context}/a${i}/c${j}`, y, ct, rs[j], row[j], [0, 1], rng)));
     const rSum = mod(rs.reduce((a, b) => a + b, 0n));
-    const overall = proveInterval(`${context}/a${i}`, y, sumCiphertexts(cts), rSum, total, sums, rng);
+    const rWeighted = mod(rs.reduce((a, r, j) => a + r * BigInt(coefs ? coefs[j] : 1), 0n));
+    const overall = proveInterval(`${context}/a${i}`, y, sumCiphertexts(cts, coefs), rWeighted,
+                                  weighted(row, coefs), sums, rng);
     answers.push({ choices: cts.map(ciphertextJson), individual, overall: proofJson(overall) });
     allR = mod(allR + rSum);
     allM += total;

@@ -51,9 +51,11 @@ def test_the_vectors_shared_with_the_browser_check():
 def forge(y, form, matrix, context="v9/ballot"):
     """A voter's browser that lies: each choice proved 0 or 1 where it is, and the answer's sum
     proved with a false claim (the best it can do without the proof system breaking)."""
-    doc = ballots.encrypt(context, y, ballots.Shape(tuple((len(row), (sum(row),))
-                                                          for row in matrix)), matrix, rng)
-    for answer, (_size, sums) in zip(doc["answers"], form.answers, strict=True):
+    honest = ballots.Shape(tuple((len(row), (ballots._weighted(row, coefs),), coefs)
+                                 for row, (_n, _s, coefs) in zip(matrix, form.answers,
+                                                                 strict=True)))
+    doc = ballots.encrypt(context, y, honest, matrix, rng)
+    for answer, (_size, sums, _coefs) in zip(doc["answers"], form.answers, strict=True):
         answer["overall"] = answer["overall"] * len(sums)
     return doc
 
@@ -62,7 +64,9 @@ def forge(y, form, matrix, context="v9/ballot"):
     ("resolution", [[1, 1, 0]], 1),  # for and against
     ("resolution", [[0, 0, 0]], 1),  # nothing: a resolution takes an answer
     ("choice", [[1, 0, 1, 0]], 1),
-    ("approval", [[1, 1, 1, 0]], 2),  # three for two seats
+    ("approval", [[1, 1, 1, 0, 0]], 2),  # three for two seats
+    ("approval", [[0, 0, 0, 0, 0]], 2),  # blank not said: a vote cast of nothing
+    ("approval", [[1, 0, 0, 0, 1]], 2),  # an option and blank
 ])
 def test_a_ballot_outside_the_methods_bounds_cannot_prove_itself(key, method, matrix, seats):
     _x, y = key
@@ -109,7 +113,7 @@ def test_majority_judgment_needs_one_grade_at_most_per_option_and_one_option_at_
 def test_a_tampered_or_malformed_ballot_is_refused(key, change):
     _x, y = key
     form = form_of("approval", 2)
-    doc = ballots.encrypt("v9/ballot", y, form, [[1, 0, 0, 1]], rng)
+    doc = ballots.encrypt("v9/ballot", y, form, [[1, 0, 0, 1, 0]], rng)
     tampered = copy.deepcopy(doc)
     change(tampered)
     with pytest.raises(ballots.BadBallot):

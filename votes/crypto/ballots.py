@@ -3,7 +3,9 @@ method allows proved too, without revealing the choice (docs/crypto.md, "Ballots
 
 - resolution: one answer of three choices (for, against, abstain), exactly one taken;
 - choice: one answer of one choice per option, at most one taken (none: a blank vote);
-- approval: one answer of one choice per option, at most `seats` taken;
+- approval: one answer of one choice per option and a last one, "blank", taken alone: the
+  answer proves `Σ options + seats·blank` within 1 … seats, so blank is 1 exactly when no
+  option is taken (a blank ballot is not a vote cast, RULES.md §3);
 - majority judgment: one answer per option, of one choice per grade, at most one grade per
   option, and at least one option graded over the whole ballot.
 """
@@ -21,21 +23,23 @@ class BadBallot(ValueError):
 
 @dataclass(frozen=True)
 class Shape:
-    """Per answer, its number of choices and the sums it may take; the sums the whole ballot
-    may take (None: no constraint over the whole ballot)."""
+    """Per answer, its number of choices, the sums it may take and the integer coefficient of
+    each choice in that sum (None: all 1); the sums the whole ballot may take (None: no
+    constraint over the whole ballot)."""
 
-    answers: tuple[tuple[int, tuple[int, ...]], ...]
+    answers: tuple[tuple[int, tuple[int, ...], tuple[int, ...] | None], ...]
     total: tuple[int, ...] | None = None
 
 
 def shape(method: str, options: int, seats: int = 1, grades: int = 0) -> Shape:
     if method == "resolution":
-        return Shape(((3, (1,)),))
+        return Shape(((3, (1,), None),))
     if method == "choice":
-        return Shape(((options, (0, 1)),))
+        return Shape(((options, (0, 1), None),))
     if method == "approval":
-        return Shape(((options, tuple(range(seats + 1))),))
-    return Shape(tuple((grades, (0, 1)) for _ in range(options)), tuple(range(1, options + 1)))
+        return Shape(((options + 1, tuple(range(1, seats + 1)), (1,) * options + (seats,)),))
+    return Shape(tuple((grades, (0, 1), None) for _ in range(options)),
+                 tuple(range(1, options + 1)))
 
 
 def plain(method: str, options: list[str], grades: list[str], choice) -> list[list[int]]:
@@ -45,7 +49,7 @@ def plain(method: str, options: list[str], grades: list[str], choice) -> list[li
     if method == "choice":
         return [[int(choice == o) for o in options]]
     if method == "approval":
-        return [[int(o in choice) for o in options]]
+        return [[int(o in choice) for o in options] + [int(not choice)]]
     return [[int(choice.get(o) == grade) for grade in grades] for o in options]
 
 
@@ -53,18 +57,23 @@ def _where(context: str, i: int, j: int | None = None) -> str:
     return f"{context}/a{i}" + ("" if j is None else f"/c{j}")
 
 
+def _weighted(values, coefficients):
+    return sum(v * c for v, c in zip(values, coefficients or [1] * len(values), strict=True))
+
+
 def encrypt(context: str, y: bytes, form: Shape, matrix: list[list[int]], rng: g.Rng) -> dict:
     """The encrypted ballot of `matrix` (one list of 0/1 per answer) under the vote's key."""
     answers, all_r, all_m = [], 0, 0
-    for i, (row, (size, sums)) in enumerate(zip(matrix, form.answers, strict=True)):
-        assert len(row) == size and sum(row) in sums, "the choice does not fit the shape"
+    for i, (row, (size, sums, coefs)) in enumerate(zip(matrix, form.answers, strict=True)):
+        assert len(row) == size and _weighted(row, coefs) in sums, "the choice does not fit"
         rs = [rng() for _ in row]
         cts = [elgamal.encrypt(y, m, r) for m, r in zip(row, rs, strict=True)]
         individual = [proofs.prove_interval(_where(context, i, j), y, ct, r, m, [0, 1], rng)
                       for j, (ct, r, m) in enumerate(zip(cts, rs, row, strict=True))]
+        overall = proofs.prove_interval(
+            _where(context, i), y, elgamal.total(cts, coefs), _weighted(rs, coefs) % g.L,
+            _weighted(row, coefs), list(sums), rng)
         r_sum, m_sum = sum(rs) % g.L, sum(row)
-        overall = proofs.prove_interval(_where(context, i), y, elgamal.total(cts), r_sum, m_sum,
-                                        list(sums), rng)
         answers.append({"choices": [c.as_json() for c in cts],
                         "individual": [proofs.as_json(p) for p in individual],
                         "overall": proofs.as_json(overall)})
@@ -92,7 +101,8 @@ def _check(context: str, y: bytes, form: Shape, doc) -> list[list[elgamal.Cipher
             or len(doc["answers"]) != len(form.answers):
         raise BadBallot("the ballot does not have the vote's answers")
     out = []
-    for i, (answer, (size, sums)) in enumerate(zip(doc["answers"], form.answers, strict=True)):
+    for i, (answer, (size, sums, coefs)) in enumerate(zip(doc["answers"], form.answers,
+                                                          strict=True)):
         if not isinstance(answer, dict) or set(answer) != {"choices", "individual", "overall"} \
                 or not isinstance(answer["choices"], list) or len(answer["choices"]) != size \
                 or not isinstance(answer["individual"], list) \
@@ -104,7 +114,7 @@ def _check(context: str, y: bytes, form: Shape, doc) -> list[list[elgamal.Cipher
             if not proofs.check_interval(_where(context, i, j), y, ct, [0, 1],
                                          proofs.from_json(proof, size=2)):
                 raise BadBallot(f"answer {i} choice {j}: the proof of 0 or 1 fails")
-        if not proofs.check_interval(_where(context, i), y, elgamal.total(cts), list(sums),
+        if not proofs.check_interval(_where(context, i), y, elgamal.total(cts, coefs), list(sums),
                                      proofs.from_json(answer["overall"], size=len(sums))):
             raise BadBallot(f"answer {i}: the proof of its number of choices fails")
         out.append(cts)
