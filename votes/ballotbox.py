@@ -1,9 +1,11 @@
 """The published ballot box of a closed vote (docs/ballot-box-format.md).
 
-`coopgov-ballot-box/2` is what a close seals today: the vote's header and rule, its colleges
-and its roll, fingerprinted at opening; the ballots, batches and announced result; a seal over
-the whole document. `coopgov-ballot-box/1` (seal over ballots and batches only) is still read
-and verified, for the boxes sealed before. Build a sealed document, read one with strict
+`coopgov-ballot-box/2` is what the close of a vote in clear seals: the vote's header and rule,
+its colleges and its roll, fingerprinted at opening; the ballots, batches and announced result;
+a seal over the whole document. `coopgov-ballot-box/3` is its encrypted version: the bureau's
+keys are fingerprinted too, the ballots are encrypted, and the box holds each college's tally
+with its decryption by the bureau (votes/encryptedbox.py). `coopgov-ballot-box/1` (seal over
+ballots and batches only) is still read and verified, for the boxes sealed before. Build a sealed document, read one with strict
 validation, and verify it: hashes, fingerprint, seal, ballots, roll reconciliation, and a
 recount with `votes.rules.tally`, the same count as the web result.
 """
@@ -16,7 +18,7 @@ from fractions import Fraction
 
 from governance.rules import RuleError, fraction_str
 
-from . import rules
+from . import encryptedbox, rules
 from .boxjson import (  # noqa: F401 - part of this module's interface
     MalformedBox,
     canonical,
@@ -35,7 +37,9 @@ from .boxjson import (  # noqa: F401 - part of this module's interface
 
 FORMAT = "coopgov-ballot-box/2"
 FORMAT_V1 = "coopgov-ballot-box/1"
-FORMATS = (FORMAT_V1, FORMAT)
+FORMAT_V3 = "coopgov-ballot-box/3"  # encrypted ballots (votes/encryptedbox.py)
+FORMATS = (FORMAT_V1, FORMAT, FORMAT_V3)
+ENCRYPTED_PARTS = ("encryption", "tally", "decryptions")
 # Keys of `result` whose values are number strings, compared by value ("0.45" == "9/20").
 NUMERIC_KEYS = {"required", "participation", "weight", "for", "against", "abstain", "expressed",
                 "share_for", "threshold", "share", "p", "q"}
@@ -45,6 +49,7 @@ OPENING_PARTS = {
     "colleges": "colleges: the colleges or their weights are not those fingerprinted at opening",
     "roll": "roll: the voters on the roll, their colleges or weights are not those "
             "fingerprinted at opening",
+    "encryption": "encryption: the bureau's keys are not those fingerprinted at opening",
 }
 
 
@@ -69,19 +74,25 @@ def seal(doc: dict) -> str:
     return sha256_hex(canonical({k: v for k, v in doc.items() if k != "seal"}))
 
 
-def _opening_hashes(vote: dict, colleges: list, roll: list) -> dict:
-    """The hashes of the parts fixed at opening, as written, and the fingerprint over them."""
+def _opening_hashes(vote: dict, colleges: list, roll: list, encryption: dict | None = None
+                    ) -> dict:
+    """The hashes of the parts fixed at opening, as written, and the fingerprint over them
+    (format 3: the bureau's keys too)."""
     at_opening = sorted(({"voter": e["voter"], "college": e["college"], "weight": e["weight"]}
                          for e in roll), key=lambda e: e["voter"])
     parts = {"vote": sha256_hex(canonical(vote)), "colleges": sha256_hex(canonical(colleges)),
              "roll": sha256_hex(canonical(at_opening))}
+    if encryption is not None:
+        parts["encryption"] = sha256_hex(canonical(encryption))
     return parts | {"fingerprint": sha256_hex(canonical(parts))}
 
 
-def opening(vote: dict, colleges: list[dict], roll: list[dict]) -> dict:
+def opening(vote: dict, colleges: list[dict], roll: list[dict],
+            encryption: dict | None = None) -> dict:
     """The `opening` object of a vote as it opens: the hashes of its header and rule, its
-    colleges and its roll, and its fingerprint (published then, checked by `verify`)."""
-    return _opening_hashes(_header(vote), _colleges(colleges), _roll(roll))
+    colleges, its roll and the bureau's keys of an encrypted vote, and its fingerprint
+    (published then, checked by `verify`)."""
+    return _opening_hashes(_header(vote), _colleges(colleges), _roll(roll), encryption)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,11 +211,17 @@ def _parse_vote(vote: dict, version: int, call: int) -> tuple[str, rules.Poll]:
                                seats=seats or 1, grades=tuple(grades or ()))
 
 
-def _parse_closing(doc: dict) -> int:
-    """Format 2's fields of the opening and the close; returns the call."""
+def _parse_closing(doc: dict, version: int) -> int:
+    """Format 2's fields of the opening and the close (format 3: and the encrypted parts);
+    returns the call."""
     opened = field(doc, "opening", dict, "document")
-    for key in ("vote", "colleges", "roll", "fingerprint"):
+    for key in ("vote", "colleges", "roll", "fingerprint") + (
+            ("encryption",) if version == 3 else ()):
         field(opened, key, str, "opening")
+    if version == 3:
+        field(doc, "encryption", dict, "document")
+        items(doc, "tally", "document")
+        items(doc, "decryptions", "document")
     call = field(doc, "call", int, "document")
     if call not in (1, 2):
         raise MalformedBox(f"call: must be 1 or 2, not {call}")
@@ -221,10 +238,10 @@ def parse(doc: dict | str | bytes) -> Box:
         raise MalformedBox("the document is not a JSON object")
     fmt = field(doc, "format", str, "document")
     if fmt not in FORMATS:
-        raise MalformedBox(f"format is {show(fmt)}, expected {show(FORMAT)} "
-                           f"(or {show(FORMAT_V1)})")
+        raise MalformedBox(f"format is {show(fmt)}, expected one of "
+                           f"{', '.join(show(f) for f in reversed(FORMATS))}")
     version = FORMATS.index(fmt) + 1
-    call = _parse_closing(doc) if version > 1 else 1
+    call = _parse_closing(doc, version) if version > 1 else 1
     vote_id, poll = _parse_vote(field(doc, "vote", dict, "document"), version, call)
     colleges = []
     for i, c in enumerate(items(doc, "colleges", "document")):
@@ -285,9 +302,11 @@ def _seal_problems(box: Box, fingerprint: str | None) -> list[str]:
         return ["a box of format 1 has no fingerprint to compare"] if fingerprint else []
     problems = []
     written = raw["opening"]
-    recomputed = _opening_hashes(raw["vote"], raw["colleges"], raw["roll"])
-    problems += [why for part, why in OPENING_PARTS.items() if recomputed[part] != written[part]]
-    parts = {k: written[k] for k in OPENING_PARTS}
+    recomputed = _opening_hashes(raw["vote"], raw["colleges"], raw["roll"],
+                                 raw["encryption"] if box.version == 3 else None)
+    problems += [why for part, why in OPENING_PARTS.items()
+                 if part in recomputed and recomputed[part] != written[part]]
+    parts = {k: written[k] for k in OPENING_PARTS if k in recomputed}
     if sha256_hex(canonical(parts)) != written["fingerprint"]:
         problems.append("opening.fingerprint does not match the hashes of its parts")
     if seal(raw) != box.seal:
@@ -322,11 +341,15 @@ def verify(doc: dict | str | bytes, *, fingerprint: str | None = None) -> tuple[
         if n > 1:
             problems.append(f"tracker {tracker} appears {n} times")
 
-    # 2. ballots and batches valid for the method, in a known college
-    ballots, batches, roll = [], [], []
+    # 2. ballots and batches valid for the method, in a known college; encrypted ballots
+    # proved so, their tally, its decryption
+    ballots, batches, roll, totals = [], [], [], ()
+    if box.version == 3:
+        found, totals = encryptedbox.check(raw, box.vote_id, poll, known)
+        problems += found
     for tracker, ballot in zip(box.trackers, poll.ballots, strict=True):
         why = (f"unknown college {show(ballot.college)}" if ballot.college not in known
-               else rules.ballot_error(poll, ballot.choice))
+               else None if box.version == 3 else rules.ballot_error(poll, ballot.choice))
         if why:
             problems.append(f"ballot {tracker}: {why}")
         else:
@@ -371,8 +394,9 @@ def verify(doc: dict | str | bytes, *, fingerprint: str | None = None) -> tuple[
 
     # 4. the recount, with the same rules as the web result
     try:
-        recount = rules.tally(replace(poll, roll=tuple(roll), ballots=tuple(ballots),
-                                      batches=tuple(batches))).as_json()
+        recount = rules.tally(replace(
+            poll, roll=tuple(roll), ballots=() if box.version == 3 else tuple(ballots),
+            batches=tuple(batches), totals=totals)).as_json()
     except RuleError as err:  # pragma: no cover - parse and the filters above exclude it
         raise MalformedBox(f"cannot be counted: {err}") from None
     if box.result is not None:
@@ -418,8 +442,9 @@ def _compare(path: str, key: str | None, announced, recomputed, problems: list[s
 def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict],
           batches: list[dict] = (), *, call: int = 1, closed_at=None,
           result: dict | None = None, fingerprint: str | None = None,
-          strict: bool = True) -> dict:
-    """A sealed `coopgov-ballot-box/2` document, from plain data in the document's shape.
+          strict: bool = True, encrypted: dict | None = None) -> dict:
+    """A sealed `coopgov-ballot-box/2` document, from plain data in the document's shape
+    (`coopgov-ballot-box/3` with `encrypted`: its encryption, tally and decryptions).
 
     Numbers may be Fraction, int or number strings; the roll is sorted by voter, the ballots by
     tracker, hashed; the opening's hashes are computed and the whole sealed. The result is
@@ -435,13 +460,20 @@ def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict
                   "choice": b["choice"]}
         ballot["hash"] = ballot_hash(vote["id"], ballot)
         doc_ballots.append(ballot)
-    doc = {"format": FORMAT, "vote": doc_vote, "colleges": doc_colleges, "roll": doc_roll,
-           "opening": _opening_hashes(doc_vote, doc_colleges, doc_roll), "call": call,
-           "closed_at": _when(closed_at or vote["closed_at"]), "ballots": doc_ballots,
-           "batches": [{"college": b.get("college"),
-                        "counts": {o: write_number(n, "batch count")
-                                   for o, n in b["counts"].items()}} for b in batches],
-           "result": result or {}}
+    encryption = encrypted["encryption"] if encrypted else None
+    doc = {"format": FORMAT_V3 if encrypted else FORMAT, "vote": doc_vote,
+           "colleges": doc_colleges, "roll": doc_roll}
+    if encrypted:
+        doc["encryption"] = encryption
+    doc |= {"opening": _opening_hashes(doc_vote, doc_colleges, doc_roll, encryption),
+            "call": call, "closed_at": _when(closed_at or vote["closed_at"]),
+            "ballots": doc_ballots}
+    if encrypted:
+        doc |= {"tally": encrypted["tally"], "decryptions": encrypted["decryptions"]}
+    doc |= {"batches": [{"college": b.get("college"),
+                         "counts": {o: write_number(n, "batch count")
+                                    for o, n in b["counts"].items()}} for b in batches],
+            "result": result or {}}
     if result is None:
         doc["seal"] = seal(doc)
         doc["result"] = verify(doc)[1]

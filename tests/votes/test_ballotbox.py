@@ -340,7 +340,7 @@ DELETE = object()
 
 
 @pytest.mark.parametrize("path, value, message", [
-    (["format"], "coopgov-ballot-box/3", 'format is "coopgov-ballot-box/3"'),
+    (["format"], "coopgov-ballot-box/4", 'format is "coopgov-ballot-box/4"'),
     (["opening"], DELETE, 'document: missing field "opening"'),
     (["opening", "roll"], 7, "opening.roll: must be a string"),
     (["call"], 3, "call: must be 1 or 2, not 3"),

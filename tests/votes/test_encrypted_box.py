@@ -1,0 +1,168 @@
+"""Boxes of format 3: encrypted ballots, the bureau's keys, each college's tally, the holders'
+partial decryptions and the decrypted counts. The box verifies and recounts the result the
+same ballots give in clear; each part, tampered with, is caught."""
+from __future__ import annotations
+
+import copy
+from fractions import Fraction as F
+
+import pytest
+
+from votes import ballotbox, bureau, rules
+from votes.crypto import group as g
+
+from .test_ballotbox import RESOLUTION, SMARTFR_COLLEGES
+
+SEEDS = [bytes([i]) * 32 for i in (1, 2, 3)]
+COLLEGES = [{"id": c, "name": n, "weight": w} for c, n, w in SMARTFR_COLLEGES[:3]]
+OPTIONS = [{"id": "a", "label": "Alice"}, {"id": "b", "label": "Bob"},
+           {"id": "c", "label": "Chloé"}]
+GRADES = ["Très bien", "Bien", "À rejeter"]
+CHOICES = {
+    "resolution": ["for", "for", "against", "abstain", "for", "against"],
+    "choice": ["a", None, "b", "a", "c", "a"],
+    "approval": [["a", "b"], [], ["c"], ["a"], ["b", "c"], ["a", "c"]],
+    "majority_judgment": [{"a": "Bien"}, {"a": "Très bien", "b": "À rejeter"},
+                          {"c": "Bien", "b": "Bien"}, {"a": "À rejeter", "c": "Très bien"},
+                          {"b": "Très bien"}, {"a": "Bien", "b": "Bien", "c": "Bien"}],
+}
+WEIGHTS = [1, 2, F(3, 2), 1, F(1, 3), 1]  # fractional weights: a college's scale is their lcm
+
+
+def vote_of(method: str) -> dict:
+    vote = {"id": f"v3-{method}", "title": "Élection du conseil", "cooperative": "smartfr",
+            "method": method, "secret": True,
+            "options": RESOLUTION if method == "resolution" else OPTIONS,
+            "rule": {"weighting": "colleges", "counting": "votes_cast", "threshold": F(1, 2),
+                     "strict": True, "quorum": None, "empty_college": "redistribute"},
+            "opened_at": "2026-11-29T14:00:00+01:00", "closed_at": "2026-11-29T18:00:00+01:00"}
+    if method == "approval":
+        vote["seats"] = 2
+    if method == "majority_judgment":
+        vote["grades"] = GRADES
+    return vote
+
+
+def plain_parts(method: str):
+    roll, choices = [], []
+    for i, choice in enumerate(CHOICES[method]):
+        college = COLLEGES[i % 3]["id"]
+        roll.append({"voter": f"voter-{i}", "college": college, "weight": WEIGHTS[i],
+                     "participating": True, "voted": True})
+        choices.append((college, WEIGHTS[i], choice))
+    roll.append({"voter": "voter-x", "college": COLLEGES[0]["id"], "weight": 1,
+                 "participating": False, "voted": False})
+    return roll, choices
+
+
+def encrypted(method: str, openers=None) -> dict:
+    roll, choices = plain_parts(method)
+    return bureau.encrypted_box(vote_of(method), COLLEGES, roll, choices, seeds=SEEDS, k=2,
+                                rng=g.seeded(b"v3 " + method.encode()), openers=openers)
+
+
+@pytest.fixture(scope="module")
+def box():
+    return encrypted("resolution")
+
+
+@pytest.mark.parametrize("method", rules.METHODS)
+def test_an_encrypted_box_recounts_what_the_same_ballots_give_in_clear(method):
+    doc = encrypted(method)
+    assert doc["format"] == "coopgov-ballot-box/3"
+    roll, choices = plain_parts(method)
+    clear = ballotbox.build(vote_of(method), COLLEGES, roll,
+                            [{"tracker": f"T{i}", "college": c, "weight": w, "choice": ch}
+                             for i, (c, w, ch) in enumerate(choices)])
+    problems, recount = ballotbox.verify(ballotbox.dumps(doc))
+    assert problems == []
+    assert recount == doc["result"] == clear["result"]
+    assert all("for" not in str(b["choice"]) for b in doc["ballots"])
+
+
+def test_any_two_holders_open_the_box_and_a_lost_key_loses_nothing():
+    assert encrypted("resolution", openers=[2, 3])["result"] == \
+        encrypted("resolution", openers=[1, 3])["result"]
+
+
+def test_the_fingerprint_covers_the_bureaus_keys(box):
+    assert set(box["opening"]) == {"vote", "colleges", "roll", "encryption", "fingerprint"}
+    assert ballotbox.verify(box, fingerprint=box["opening"]["fingerprint"])[0] == []
+
+
+def reseal(doc):
+    doc["seal"] = ballotbox.seal(doc)
+    return doc
+
+
+def reopen(doc):
+    """A forger who also rewrites the opening's hashes (but cannot change the published
+    fingerprint)."""
+    doc["opening"] = ballotbox._opening_hashes(doc["vote"], doc["colleges"], doc["roll"],
+                                               doc["encryption"])
+    return reseal(doc)
+
+
+def swap_ballot_choices(d):
+    d["ballots"][0]["choice"], d["ballots"][1]["choice"] = \
+        d["ballots"][1]["choice"], d["ballots"][0]["choice"]
+
+
+TAMPERING = [
+    ("a holder's key replaced", lambda d: d["encryption"]["holders"][0].update(
+        encryption_key=d["encryption"]["holders"][1]["encryption_key"]),
+     "holder 1: the proof of their encryption key fails"),
+    ("the vote's key replaced", lambda d: d["encryption"].update(
+        public_key=d["encryption"]["holders"][0]["verification_key"]),
+     "encryption.public_key is not the sum"),
+    ("a verification key replaced", lambda d: d["encryption"]["holders"][2].update(
+        verification_key=d["encryption"]["holders"][0]["verification_key"]),
+     "holder 3: verification_key is not the one"),
+    ("a ballot's proof broken", lambda d: d["ballots"][0]["choice"]["answers"][0][
+        "individual"].reverse(), "the proof of 0 or 1 fails"),
+    ("a ballot's tracker changed", swap_ballot_choices, "tracker is not the hash"),
+    ("a ballot dropped from the tally", lambda d: d["tally"][0]["ciphertexts"][0].reverse(),
+     "tally: the combined ciphertexts are not those of the valid ballots"),
+    ("a count changed", lambda d: d["tally"][0]["counts"][0].__setitem__(0, 0),
+     "counts are not the decryption"),
+    ("a partial decryption replaced", lambda d: d["decryptions"][0]["partials"][0][0].reverse(),
+     "a proof of holder 1's partial decryption fails"),
+    ("one holder's decryption only", lambda d: d["decryptions"].pop(),
+     "1 holders' partial decryptions hold, 2 are needed"),
+    ("the same holder twice", lambda d: d["decryptions"].__setitem__(1, d["decryptions"][0]),
+     "holder 1 is not a holder, or appears twice"),
+]
+
+
+@pytest.mark.parametrize("what, change, problem", TAMPERING, ids=[t[0] for t in TAMPERING])
+def test_each_encrypted_part_tampered_with_is_caught(box, what, change, problem):
+    doc = copy.deepcopy(box)
+    change(doc)
+    problems, _ = ballotbox.verify(reopen(doc))
+    assert any(problem in p for p in problems), problems
+    if "encryption" in what or "key" in what:  # the bureau's keys are fingerprinted
+        problems, _ = ballotbox.verify(reopen(copy.deepcopy(doc)),
+                                       fingerprint=box["opening"]["fingerprint"])
+        assert any("not the fingerprint published" in p for p in problems)
+
+
+def test_a_changed_result_is_recounted(box):
+    doc = copy.deepcopy(box)
+    doc["result"]["outcome"] = "rejected" if box["result"]["outcome"] == "adopted" \
+        else "adopted"
+    problems, _ = ballotbox.verify(reseal(doc))
+    assert any(p.startswith("result.outcome") for p in problems)
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d.pop("tally"), lambda d: d.update(decryptions={}),
+    lambda d: d["encryption"].update(group="P-256"),
+    lambda d: d["encryption"].update(threshold=4),
+    lambda d: d["decryptions"][0]["partials"][0][0].__setitem__(0, "zz"),
+    lambda d: d["opening"].pop("encryption"),
+])
+def test_a_malformed_encrypted_part_is_refused(box, change):
+    doc = copy.deepcopy(box)
+    change(doc)
+    with pytest.raises(ballotbox.MalformedBox):
+        ballotbox.verify(doc)
