@@ -159,10 +159,14 @@ def combined_of(entry: dict) -> list[list[elgamal.Ciphertext]]:
 
 def partials_of(doc: dict, n: int, where: str) -> list[list[list[bytes]]]:
     """A holder's partial decryptions, one matrix per tally entry."""
-    out = []
-    for e, entry in enumerate(field(doc, "partials", list, where)):
+    out, given = [], doc.get("partials")
+    if not isinstance(given, list):
+        raise g.BadElement(f"{where}.partials: must be a list")
+    for e, entry in enumerate(given):
         if not isinstance(entry, list):
             raise g.BadElement(f"{where}.partials[{e}]: must be a list")
+        if not all(isinstance(row, list) for row in entry):
+            raise g.BadElement(f"{where}.partials[{e}]: must be a list of lists")
         out.append([[g.point(p, f"{where}.partials[{e}]") for p in row] for row in entry])
     if len(out) != n:
         raise g.BadElement(f"{where}: one list of partial decryptions per tally entry")

@@ -71,6 +71,9 @@ class Vote(db.Model):
     opening_json: Mapped[Optional[str]] = mapped_column(sa.Text)
     fingerprint: Mapped[Optional[str]] = mapped_column(sa.String(64))
     closed_at: Mapped[Optional[datetime]]
+    # An encrypted vote from its close until the bureau opens it: each college's tally (its
+    # ballots' ciphertexts weighted and summed), the `tally` of the format 3 box.
+    tally_json: Mapped[Optional[str]] = mapped_column(sa.Text, deferred=True)
     box_json: Mapped[Optional[str]] = mapped_column(sa.Text, deferred=True)  # the sealed box
     # What the result pages read, written with the box: its result and colleges, and its
     # ballots summed per (college, choice); small however many ballots the box holds.
@@ -107,6 +110,20 @@ class Vote(db.Model):
     @property
     def opening(self) -> dict | None:
         return json.loads(self.opening_json) if self.opening_json else None
+
+    @property
+    def encrypted(self) -> bool:
+        """Its ballots are encrypted in the voter's browser: it has a key ceremony (fixed in
+        the opening's fingerprint once open)."""
+        if self.opening_json:
+            return "encryption" in self.opening
+        return db.session.scalar(sa.select(sa.exists().where(
+            KeyCeremony.vote_id == self.id))) if self.id else False
+
+    @property
+    def awaiting_bureau(self) -> bool:
+        """Closed and encrypted, its box not yet opened by k of its key holders."""
+        return self.state == State.CLOSED and self.summary_json is None and self.encrypted
 
     @property
     def quorum_now(self) -> str | None:
@@ -251,5 +268,7 @@ class KeyHolder(db.Model):
     shares_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # f_j(i) sealed to E_i, by i
     verification_key: Mapped[Optional[str]] = mapped_column(sa.String(64))  # V_j, at the end
     confirmation_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # knows s_j for V_j
+    # After the close: the holder's partial decryptions of the tally, with their proofs.
+    decryption_json: Mapped[Optional[str]] = mapped_column(sa.Text)
 
     person: Mapped[Person] = relationship()

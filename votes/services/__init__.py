@@ -26,6 +26,7 @@ from .closing import (  # noqa: F401
     purge_dead_rows,
     second_call,
 )
+from .decrypting import publish_decryption  # noqa: F401
 from .drafts import (  # noqa: F401
     DEFAULT_GRADES,
     MAX_DOCUMENTS,

@@ -17,7 +17,9 @@ from governance.models import Person, utcnow
 from governance.services import DomainError, Forbidden, service
 from governance.services.journal import record
 
-from .. import ballotbox, rules, second_factor
+from .. import ballotbox, encryptedbox, rules, second_factor
+from ..crypto import group
+from ..crypto.ballots import BadBallot
 from ..models import Ballot, Batch, Emargement, RollEntry, State, Vote
 from .access import check_held, colleges_of, is_open, lock_cast, lock_open, poll_of
 
@@ -68,10 +70,9 @@ def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
     """
     if entry.vote_id != vote.id:
         raise Forbidden()
+    code = _checked(vote, choice)  # before the lock: checking proofs takes milliseconds
     lock_cast(vote, now)
-    if rules.ballot_error(poll_of(vote), choice) is not None:
-        raise DomainError("bad_ballot", {})  # the detail could reveal the intended choice
-    code, now = tracker(), now or utcnow()
+    now = now or utcnow()
     still_open = sa.exists().where(Vote.id == vote.id, Vote.state == State.OPEN,
                                    sa.or_(Vote.closes_at.is_(None), Vote.closes_at > now))
     signed = db.session.execute(
@@ -89,11 +90,31 @@ def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
         db.session.execute(sa.insert(Emargement).values(roll_entry_id=entry.id, channel=channel))
     except IntegrityError:
         raise DomainError("already_voted", {}) from None
-    db.session.execute(sa.insert(Ballot).values(
-        id=secrets.token_hex(16), vote_id=vote.id, tracker=code, college=entry.college,
-        weight=entry.weight, choice_json=json.dumps(choice, ensure_ascii=False), hash=digest))
+    try:  # an encrypted ballot's tracker is its hash: the same ballot twice is refused
+        db.session.execute(sa.insert(Ballot).values(
+            id=secrets.token_hex(16), vote_id=vote.id, tracker=code, college=entry.college,
+            weight=entry.weight, choice_json=json.dumps(choice, ensure_ascii=False),
+            hash=digest))
+    except IntegrityError:
+        raise DomainError("bad_ballot", {}) from None
     record(actor, "vote.cast", "vote", vote.id, cooperative_id=vote.cooperative_id)
     return Receipt(code, digest)
+
+
+def _checked(vote: Vote, choice) -> str:
+    """The ballot's tracker once the ballot is checked: an encrypted ballot's proofs hold (its
+    tracker is its hash), a ballot in clear is one the method allows (a new random tracker).
+    The refusal never says why: the detail could reveal the intended choice."""
+    if vote.encrypted:
+        y = group.point(vote.opening["encryption"]["public_key"])
+        try:
+            encryptedbox.check_ballot(vote.public_id, y, poll_of(vote), choice)
+        except BadBallot:
+            raise DomainError("bad_ballot", {}) from None
+        return encryptedbox.tracker_of(vote.public_id, choice)
+    if rules.ballot_error(poll_of(vote), choice) is not None:
+        raise DomainError("bad_ballot", {})
+    return tracker()
 
 
 def add_hands(vote: Vote, college: str | None, entry_ids: list[int],

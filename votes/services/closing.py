@@ -15,7 +15,7 @@ from governance.models import Person, utcnow
 from governance.services import DomainError, service
 from governance.services.journal import record
 
-from .. import ballotbox, rules
+from .. import ballotbox, encryptedbox, rules
 from ..models import Ballot, Batch, RollEntry, State, Vote
 from .access import check_held, colleges_of, lock, poll_of, require_admin
 from .sealing import sealed_box
@@ -31,8 +31,10 @@ def lock_for_close(votes: list[Vote]) -> None:
 
 @service
 def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
-               held_ok: bool = False) -> dict:
-    """Seal the box and compute the result (admin, or the clock when `actor` is None).
+               held_ok: bool = False) -> dict | None:
+    """Seal the box and compute the result (admin, or the clock when `actor` is None); for an
+    encrypted vote, sum its ballots per college into the tally that the bureau opens
+    (`decrypting.publish_decryption`), and return None.
 
     The exclusive lock waits for every ballot in flight to commit; a ballot arriving later
     waits for this transaction, then finds the vote closed. So the seal holds every ballot
@@ -49,6 +51,13 @@ def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
                        .execution_options(synchronize_session=False))
     vote.state, vote.closed_at = State.CLOSED, closed_at
     _rewrite_ballots(vote)
+    if vote.encrypted:
+        entries = _tally(vote)
+        vote.tally_json = json.dumps(entries)
+        record(actor, "vote.close", "vote", vote.id, cooperative_id=vote.cooperative_id,
+               after={"tally": ballotbox.sha256_hex(ballotbox.canonical(entries)),
+                      "fingerprint": vote.fingerprint})
+        return None
     grouped = _grouped(vote)
     try:  # its recount must agree, and its fingerprint be the one taken at opening
         box = sealed_box(vote, result=count(vote, grouped).as_json())
@@ -78,6 +87,34 @@ def _rewrite_ballots(vote: Vote) -> None:
     if rows:
         db.session.execute(sa.insert(table), sorted(rows, key=lambda r: r["tracker"]))
     db.session.expire_all()
+
+
+def _tally(vote: Vote) -> list[dict]:
+    """Each college's ballots weighted and summed, still encrypted (their proofs were checked
+    as they were cast)."""
+    poll = replace(poll_of(vote), colleges=tuple(
+        rules.College(c["id"], Fraction(c["weight"])) for c in colleges_of(vote)))
+    rows = db.session.execute(sa.select(Ballot.college, Ballot.weight, Ballot.choice_json)
+                              .where(Ballot.vote_id == vote.id))
+    return encryptedbox.tally_entries(poll, ((college, weight, encryptedbox.ciphertexts(
+        json.loads(choice))) for college, weight, choice in rows))
+
+
+def seal_opened(vote: Vote, entries: list[dict], decryptions: list[dict]) -> dict:
+    """Seal an encrypted vote's box once its tally is decrypted (`entries` with their counts):
+    count its totals, build and check the format 3 box. Runs inside the decryption's service."""
+    grouped = _grouped(vote)
+    totals = encryptedbox.totals_of(poll_of(vote), entries)
+    try:
+        box = sealed_box(vote, result=count(vote, grouped, totals).as_json(), encrypted={
+            "encryption": vote.opening["encryption"], "tally": entries,
+            "decryptions": decryptions})
+    except ballotbox.MalformedBox as err:
+        log.error("vote %s not sealed: %s", vote.id, err)
+        raise DomainError("box_not_sealed", {}) from None
+    vote.box_json = ballotbox.dumps(box)
+    vote.summary_json = json.dumps(_summary(box, [], totals), ensure_ascii=False)
+    return box
 
 
 def purge_dead_rows() -> None:
@@ -113,13 +150,17 @@ def _grouped(vote: Vote) -> tuple[list, list, list]:
     return roll, ballots, batches
 
 
-def count(vote: Vote, grouped: tuple | None = None) -> rules.Result:
-    """The result, counted from the roll and the ballots grouped in SQL.
+def count(vote: Vote, grouped: tuple | None = None,
+          totals: tuple[rules.Totals, ...] = ()) -> rules.Result:
+    """The result, counted from the roll and the ballots grouped in SQL (encrypted ballots:
+    from their decrypted `totals`).
 
     The rules only sum weights, so one row per distinct (college, weight, choice) with its
     count gives the same result as the single ballots, at the cost of a GROUP BY.
     """
     roll, ballots, batches = grouped or _grouped(vote)
+    if totals:
+        ballots = []
     return rules.tally(replace(
         poll_of(vote),
         colleges=tuple(rules.College(c["id"], Fraction(c["weight"])) for c in colleges_of(vote)),
@@ -127,19 +168,22 @@ def count(vote: Vote, grouped: tuple | None = None) -> rules.Result:
         ballots=tuple(rules.Ballot(c, Fraction(w) * n, json.loads(ch))
                       for c, w, ch, n in ballots),
         batches=tuple(rules.Batch(c, {o: Fraction(x) for o, x in json.loads(counts).items()})
-                      for c, counts in batches)))
+                      for c, counts in batches), totals=totals))
 
 
-def _summary(box: dict, ballots: list) -> dict:
+def _summary(box: dict, ballots: list, totals: tuple[rules.Totals, ...] = ()) -> dict:
     """What the result pages need of a sealed box: result, colleges, batches, and the ballots
-    summed per (college, choice)."""
+    summed per (college, choice) (encrypted ballots: their decrypted totals)."""
     summed: dict = {}
     for college, weight, choice, n in ballots:
         key = (college, choice)
         summed[key] = summed.get(key, Fraction(0)) + Fraction(weight) * n
     return {"result": box["result"], "colleges": box["colleges"], "batches": box["batches"],
             "ballots": [{"college": c, "choice": json.loads(ch), "weight": str(w)}
-                        for (c, ch), w in summed.items()]}
+                        for (c, ch), w in summed.items()],
+            "totals": [{"college": t.college, "weight": str(t.weight), "blank": str(t.blank),
+                        "counts": {o: [str(x) for x in v] if isinstance(v, tuple) else str(v)
+                                   for o, v in t.counts.items()}} for t in totals]}
 
 
 def close_due(now: datetime | None = None) -> int:

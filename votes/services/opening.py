@@ -16,7 +16,7 @@ from governance.services import DomainError, service
 from governance.services.journal import record
 
 from .. import queries
-from ..models import RollEntry, State, Vote
+from ..models import CeremonyState, RollEntry, State, Vote
 from . import sealing
 from .access import check_held, require_admin
 
@@ -31,6 +31,9 @@ def open_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
     check_held(vote, held_ok)
     if vote.state != State.DRAFT:
         raise DomainError("vote_not_draft", {})
+    ceremony = queries.ceremony_of(vote)
+    if ceremony is not None and ceremony.state != CeremonyState.DONE:
+        raise DomainError("ceremony_not_done", {})
     now = now or utcnow()
     weighted = vote.weighting == "colleges"
     entries = []

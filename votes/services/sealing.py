@@ -1,5 +1,6 @@
 """The published box of a vote built from its tables: the parts fingerprinted at opening (header
-and rule, colleges, roll) and, at close, the whole sealed `coopgov-ballot-box/2` document."""
+and rule, colleges, roll, and the bureau's keys of an encrypted vote) and, at close, the whole
+sealed `coopgov-ballot-box/2` document (`/3` once the bureau opened an encrypted box)."""
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ import sqlalchemy as sa
 
 from governance.extensions import db
 
-from .. import ballotbox
-from ..models import Ballot, Batch, RollEntry, Vote
+from .. import ballotbox, encryptedbox
+from ..models import Ballot, Batch, KeyCeremony, KeyHolder, RollEntry, Vote
 from .access import colleges_of
 
 
@@ -43,15 +44,40 @@ def roll(vote: Vote) -> list[dict]:
                 .where(RollEntry.vote_id == vote.id).order_by(RollEntry.voter_ref))]
 
 
+def encryption(vote: Vote) -> dict | None:
+    """The bureau's keys as the box publishes them (`encryption`): as frozen at opening, or
+    from a completed ceremony; None for a vote in clear."""
+    if vote.opening_json:
+        return vote.opening.get("encryption")
+    ceremony = db.session.scalar(sa.select(KeyCeremony).where(KeyCeremony.vote_id == vote.id))
+    if ceremony is None:
+        return None
+    return {"group": encryptedbox.GROUP, "threshold": ceremony.threshold,
+            "public_key": ceremony.public_key, "holders": [holder(h) for h in ceremony.holders]}
+
+
+def holder(h: KeyHolder) -> dict:
+    """What the box publishes of a key holder: every key and proof of their ceremony."""
+    read = lambda text: json.loads(text) if text else None  # noqa: E731
+    return {"position": h.position, "encryption_key": h.encryption_key,
+            "key_proof": read(h.key_proof_json), "commitments": read(h.commitments_json),
+            "commitment_proof": read(h.commitment_proof_json), "shares": read(h.shares_json),
+            "verification_key": h.verification_key, "confirmation": read(h.confirmation_json)}
+
+
 def freeze(vote: Vote) -> dict:
-    """At opening: keep the header, rule and colleges the box will publish, and return the
-    hashes of those and of the roll, with the vote's fingerprint."""
+    """At opening: keep the header, rule, colleges and bureau's keys the box will publish, and
+    return the hashes of those and of the roll, with the vote's fingerprint."""
     frozen = {"vote": header(vote), "colleges": colleges_of(vote)}
+    keys = encryption(vote)
+    if keys is not None:
+        frozen["encryption"] = keys
     vote.opening_json = json.dumps(frozen, ensure_ascii=False)
-    return ballotbox.opening(frozen["vote"], frozen["colleges"], roll(vote))
+    return ballotbox.opening(frozen["vote"], frozen["colleges"], roll(vote), keys)
 
 
-def sealed_box(vote: Vote, *, result: dict | None = None) -> dict:
+def sealed_box(vote: Vote, *, result: dict | None = None, encrypted: dict | None = None
+               ) -> dict:
     """The sealed document of a closed vote (ballotbox.build refuses one that would not
     verify, or whose fingerprint is not the one taken at opening)."""
     ballots = [{"tracker": code, "college": college, "weight": weight,
@@ -65,4 +91,4 @@ def sealed_box(vote: Vote, *, result: dict | None = None) -> dict:
                    .order_by(Batch.id))]
     return ballotbox.build(header(vote), colleges_of(vote), roll(vote), ballots, batches,
                            call=vote.call, closed_at=_aware(vote.closed_at), result=result,
-                           fingerprint=vote.fingerprint)
+                           fingerprint=vote.fingerprint, encrypted=encrypted)

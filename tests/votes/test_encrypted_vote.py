@@ -1,0 +1,113 @@
+"""An encrypted vote through its services: the ceremony, the opening (refused before the
+ceremony is done), ballots encrypted as the voters' browsers do and checked by the server,
+the close that sums them per college without decrypting any, two holders out of three who
+open the box, and a sealed format 3 box that verifies and recounts."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from governance.extensions import db
+from governance.models import AuditEntry
+from governance.services import DomainError, Forbidden
+from votes import ballotbox, bureau, encryptedbox
+from votes import services as svc
+from votes.crypto import ballots as crypto_ballots
+from votes.crypto import group as g
+from votes.models import Ballot, State
+
+from .test_ceremony import ceremony_of, run  # noqa: F401 - the fixture
+
+rng = g.random_scalar
+
+
+def encrypt(vote, choice):
+    """What the voter's browser posts."""
+    poll = svc.poll_of(vote)
+    return crypto_ballots.encrypt(
+        encryptedbox.ballot_context(vote.public_id),
+        g.point(vote.opening["encryption"]["public_key"]), encryptedbox.shape_of(poll),
+        crypto_ballots.plain(poll.method, list(poll.options), list(poll.grades), choice), rng)
+
+
+def holders_open(vote, browsers, who):
+    entries = json.loads(vote.tally_json)
+    results = []
+    for b in browsers:
+        if b.j in who:
+            d = bureau.decryption(vote.public_id, vote.opening["encryption"], b.seed, b.j,
+                                  entries, rng)
+            results.append(svc.publish_decryption(b.person, vote, d["partials"], d["proofs"]))
+    return results
+
+
+@pytest.fixture
+def encrypted_vote(smart, ceremony_of):  # noqa: F811
+    coop, admin, voters = smart
+    vote, browsers = ceremony_of()
+    with pytest.raises(DomainError, match="ceremony_not_done"):
+        svc.open_vote(admin, vote, notify=False)
+    run(vote, browsers)
+    svc.open_vote(admin, vote, notify=False)
+    return vote, browsers, admin, voters
+
+
+def test_an_encrypted_vote_is_cast_closed_and_opened_by_two_holders_of_three(encrypted_vote):
+    vote, browsers, admin, voters = encrypted_vote
+    assert vote.encrypted and "encryption" in vote.opening
+    choices = ["for", "for", "against", "abstain", "for"]
+    receipts = [svc.cast(v, vote, encrypt(vote, c)) for v, c in zip(voters, choices,
+                                                                     strict=False)]
+    stored = db.session.scalars(sa.select(Ballot.choice_json)).all()
+    assert all('"for"' not in s and '"against"' not in s for s in stored)
+    assert {r.tracker for r in receipts} == set(db.session.scalars(sa.select(Ballot.tracker)))
+    assert svc.close(admin, vote) is None
+    assert vote.state == State.CLOSED and vote.awaiting_bureau and vote.box_json is None
+    assert holders_open(vote, browsers, {1}) == [None]  # one of the two needed
+    (result,) = holders_open(vote, browsers, {3})
+    assert result["colleges"][0]["for"] == "2" and result["outcome"] == "adopted"
+    problems, recount = ballotbox.verify(vote.box_json, fingerprint=vote.fingerprint)
+    assert problems == [] and recount == result
+    assert json.loads(vote.box_json)["format"] == "coopgov-ballot-box/3"
+    with pytest.raises(DomainError, match="box_already_opened"):
+        holders_open(vote, browsers, {2})
+    actions = db.session.scalars(sa.select(AuditEntry.action).where(
+        AuditEntry.action.in_(["vote.decryption", "vote.box_opened"]))
+        .order_by(AuditEntry.id)).all()
+    assert actions == ["vote.decryption", "vote.decryption", "vote.box_opened"]
+
+
+def test_a_ballot_that_does_not_prove_itself_or_comes_twice_is_refused(encrypted_vote):
+    vote, _browsers, _admin, voters = encrypted_vote
+    ballot = encrypt(vote, "for")
+    svc.cast(voters[0], vote, ballot)
+    with pytest.raises(DomainError, match="bad_ballot"):
+        svc.cast(voters[1], vote, ballot)  # a copy of another voter's ballot
+    forged = json.loads(json.dumps(encrypt(vote, "against")))
+    forged["answers"][0]["choices"].reverse()
+    for bad in (forged, "for", {"answers": []}, None, [1, 2]):
+        with pytest.raises(DomainError, match="bad_ballot"):
+            svc.cast(voters[2], vote, bad)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 1
+
+
+def test_a_partial_decryption_without_its_proof_is_refused(encrypted_vote):
+    vote, browsers, admin, voters = encrypted_vote
+    svc.cast(voters[0], vote, encrypt(vote, "against"))
+    svc.close(admin, vote)
+    entries = json.loads(vote.tally_json)
+    b = browsers[0]
+    honest = bureau.decryption(vote.public_id, vote.opening["encryption"], b.seed, 1, entries,
+                               rng)
+    other = bureau.decryption(vote.public_id, vote.opening["encryption"], browsers[1].seed, 2,
+                              entries, rng)
+    for partials, proofs in [(other["partials"], other["proofs"]),  # another holder's
+                             (honest["partials"], other["proofs"]), ([], []), ("x", None),
+                             ([[["00" * 32]]], honest["proofs"])]:
+        with pytest.raises(DomainError, match="ceremony_"):
+            svc.publish_decryption(b.person, vote, partials, proofs)
+    with pytest.raises(Forbidden):  # not a holder
+        svc.publish_decryption(voters[5], vote, honest["partials"], honest["proofs"])
+    assert svc.publish_decryption(b.person, vote, honest["partials"], honest["proofs"]) is None
