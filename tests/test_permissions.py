@@ -168,7 +168,7 @@ MATRIX = {
     "votes.ceremony": ("GET", "/votes/1/ceremony", (LOGIN, 404, 404, 404, 404, 404), None),
     **{f"votes.ceremony_{step}": ("POST", f"/votes/1/ceremony/{step}",
                                   (LOGIN, 404, 404, 404, 404, 404), None)
-       for step in ("holders", "key", "shares", "confirm", "report")},
+       for step in ("holders", "key", "shares", "confirm", "report", "decrypt")},
     "votes.confirm_code": ("POST", "/votes/1/code/confirm", (LOGIN, 404, 404, 404, 404, 404),
                            {"code": "123456"}),
     "votes.document_remove": ("POST", "/votes/1/documents/1/remove",

@@ -17,12 +17,13 @@ from governance.permissions import can_admin
 from governance.services import DomainError, Forbidden
 from governance.views import run
 
-from . import bp, queries
+from . import bp, encryptedbox, queries
 from . import services as svc
 from .services.ceremony import MAX_HOLDERS, root
 from .views import load_vote
 
 MAX_BODY = 64 * 1024  # a step's JSON: keys, commitments and shares of at most 9 holders
+MAX_DECRYPTION = 1024 * 1024  # partial decryptions: ~300 bytes a sum, per college and choice
 
 
 @bp.post("/votes/<int:vote_id>/ceremony/holders")
@@ -74,19 +75,22 @@ def ceremony(vote_id):
                          "share": json.loads(h.shares_json)[me.position - 1]
                          if me and h.shares_json else None,
                          "verification_key": h.verification_key} for h in found.holders],
+            "tally": [{"context": encryptedbox.tally_context(vote.public_id, e["college"]),
+                       "ciphertexts": e["ciphertexts"]}
+                      for e in json.loads(vote.tally_json)] if vote.awaiting_bureau else [],
             "urls": {step: url_for(f"votes.ceremony_{step}", vote_id=vote.id)
-                     for step in ("key", "shares", "confirm", "report")}}
+                     for step in ("key", "shares", "confirm", "report", "decrypt")}}
     return render_template("votes/ceremony.html", vote=vote, ceremony=found, me=me, data=data)
 
 
-def _step(vote_id, action):
+def _step(vote_id, action, limit=MAX_BODY):
     """Run a holder's step from the JSON the page posted; answer JSON (400 with the reason in
     the holder's language when refused, nothing recorded)."""
     vote = load_vote(vote_id)
     if _ceremony(vote)[1] is None:
         abort(403)  # only the ceremony's holders take its steps
     try:
-        body = request.get_json(silent=True) if (request.content_length or 0) <= MAX_BODY \
+        body = request.get_json(silent=True) if (request.content_length or 0) <= limit \
             else None
     except RecursionError:  # "[[[[…": nested deeper than the decoder goes
         body = None
@@ -99,7 +103,7 @@ def _step(vote_id, action):
         abort(403)
     except DomainError as err:
         return jsonify(error=message(err.code, err.params)), 400
-    return jsonify(state=str(done.state))
+    return jsonify(state=str(getattr(done, "state", "")))
 
 
 @bp.post("/votes/<int:vote_id>/ceremony/key")
@@ -131,3 +135,11 @@ def ceremony_report(vote_id):
             raise DomainError("ceremony_malformed", {"why": "sender"})
         return svc.report_bad_share(current_user, vote, sender)
     return _step(vote_id, report)
+
+
+@bp.post("/votes/<int:vote_id>/ceremony/decrypt")
+@login_required
+def ceremony_decrypt(vote_id):
+    """After the close: the holder's partial decryptions of the tally, with their proofs."""
+    return _step(vote_id, lambda vote, body: svc.publish_decryption(
+        current_user, vote, body.get("partials"), body.get("proofs")), MAX_DECRYPTION)

@@ -27,6 +27,7 @@ from governance.forms.coops import COUNTINGS
 from governance.messages import message
 from governance.rules import RuleError, parse_share
 
+from . import boxjson
 from .services import DEFAULT_GRADES, VoteDraft
 
 # Times are entered and shown in the group's time zone; the services work in naive UTC.
@@ -166,6 +167,22 @@ def read_ballot(vote, data) -> object:
     if not choice:
         raise BallotMissing(_("Grade at least one option."))
     return choice
+
+
+MAX_ENCRYPTED = 256 * 1024  # an encrypted ballot of 20 options of 10 grades is ~150 kB
+
+
+def read_encrypted(data) -> object:
+    """The encrypted ballot posted by the voter's browser (JSON), checked by `services.cast`.
+    Without it (no JavaScript), a translated message says why nothing was taken."""
+    raw = data.get("ballot") or ""
+    if not raw:
+        raise BallotMissing(_("Voting in this vote needs JavaScript: your browser encrypts your "
+                              "ballot. Nothing was recorded."))
+    try:
+        return boxjson.loads(raw) if len(raw) <= MAX_ENCRYPTED else None
+    except (boxjson.MalformedBox, RecursionError):
+        return None  # refused by the service as a bad ballot
 
 
 class DocumentForm(FlaskForm):

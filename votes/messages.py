@@ -51,5 +51,9 @@ register_messages({
                              "Reload the page and do it again."),
     "ceremony_malformed": _l("What your browser sent was refused (%(why)s): nothing was "
                              "recorded."),
+    "ceremony_not_done": _l("The vote's ballots are encrypted: it opens once every key "
+                            "holder has done the three steps of the key ceremony."),
+    "vote_not_closed": _l("The box is opened after the vote closes."),
+    "box_already_opened": _l("The box is already open: enough key holders decrypted it."),
     "too_many_documents": _l("A vote holds at most %(max)s documents."),
 })

@@ -213,6 +213,20 @@ def results(vote: Vote, labels: dict[str, str]) -> ResultView | None:
         picked = choice if isinstance(choice, list) else [] if choice is None else [choice]
         for option in picked:
             line.counts[option] = line.counts.get(option, Fraction(0)) + weight
+    for t in box.get("totals") or []:  # encrypted ballots: decrypted sums per college
+        line = by_id.get(t["college"])
+        if line is None:
+            continue
+        line.ballots += Fraction(t["weight"])
+        for option, count in t["counts"].items():
+            if method == "majority_judgment":
+                graded = [Fraction(x) for x in count]
+                graded[-1] += Fraction(t["weight"]) - sum(graded, Fraction(0))  # ungraded
+                marks[t["college"]][option] = [a + b for a, b in
+                                               zip(marks[t["college"]][option], graded,
+                                                   strict=True)]
+            else:
+                line.counts[option] = line.counts.get(option, Fraction(0)) + Fraction(count)
     for batch in box.get("batches") or []:
         line = by_id.get(batch["college"])
         if line is None:

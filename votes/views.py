@@ -37,9 +37,9 @@ from governance.permissions import can_admin, can_see, can_see_contacts
 from governance.register_csv import guard
 from governance.views import load_coop, run
 
-from . import bp, charts, queries, second_factor
+from . import bp, charts, encryptedbox, queries, second_factor
 from . import services as svc
-from .forms import TIMEZONE, BallotMissing, VoteForm, read_ballot
+from .forms import TIMEZONE, BallotMissing, VoteForm, read_ballot, read_encrypted
 from .models import State, Vote
 
 RECOUNT_COMMAND = "flask --app app votes verify FILE.json"
@@ -194,11 +194,29 @@ def show(vote_id):
     ctx["small_colleges"] = queries.small_colleges(vote)
     ctx["ceremony"] = queries.ceremony_of(vote) if vote.secret else None
     ctx["colleges"] = svc.colleges_of(vote)
+    if vote.state == State.OPEN and vote.encrypted:
+        ctx |= _encrypted_ballot_context(vote)
     if vote.state != State.DRAFT:
         ctx |= _turnout_context(vote)
     if vote.state == State.CLOSED:
         ctx |= _result_context(vote, labels)
     return render_template("votes/show.html", **ctx)
+
+
+def _encrypted_ballot_context(vote: Vote) -> dict:
+    """What static/js/ballot.js needs to encrypt the voter's ballot, and its messages."""
+    return {"ballot_data": {
+        "vote": vote.public_id, "context": encryptedbox.ballot_context(vote.public_id),
+        "key": vote.opening["encryption"]["public_key"], "method": str(vote.method),
+        "options": ["for", "against", "abstain"] if vote.method == "resolution"
+        else [o["id"] for o in vote.options], "grades": vote.grades, "seats": vote.seats},
+        "ballot_texts": {
+            "resolution": _("Choose for, against or abstain."),
+            "choice": _("Choose an option, or a blank vote."),
+            "approval": ngettext("Select at most %(num)s option.",
+                                 "Select at most %(num)s options.", vote.seats),
+            "judgment": _("Grade at least one option."),
+            "encrypting": _("Encrypting your ballot…")}}
 
 
 @bp.get("/votes/<int:vote_id>/turnout")
@@ -227,7 +245,8 @@ def cast(vote_id):
     if entry is None:
         abort(403)  # only voters on the roll cast (the service checks it too)
     try:
-        choice = read_ballot(vote, request.form)
+        choice = read_encrypted(request.form) if vote.encrypted else \
+            read_ballot(vote, request.form)
     except BallotMissing as err:
         flash(str(err), "error")
         return _back(vote)

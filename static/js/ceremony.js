@@ -70,6 +70,23 @@ function checkShares(seed) {
   return post("confirm", { proof: c.proofJson(c.proveKey(where("share", me), s, c.randomScalar)) });
 }
 
+// After the close: the holder's part of the decryption of each college's tally (only sums of
+// ballots), each with its proof; their share of the key is recomputed from the key code.
+function decrypt(seed) {
+  const e = c.encryptionKey(seed);
+  const s = c.mod(data.holders.reduce((sum, h) => sum + c.openShare(where("channel"), e, h.share), 0n));
+  if (!c.base(s).equals(c.point(data.holders[me - 1].verification_key))) throw new Error(texts.wrong_code);
+  const partials = [];
+  const proofs = [];
+  for (const entry of data.tally) {
+    const mine = entry.ciphertexts.map((row, i) => row.map((ct, j) =>
+      c.proveDecryption(`${entry.context}/a${i}/c${j}`, s, c.point(ct.alpha), c.randomScalar)));
+    partials.push(mine.map((row) => row.map(([d]) => c.pointHex(d))));
+    proofs.push(mine.map((row) => row.map(([, prf]) => c.proofJson(prf))));
+  }
+  return post("decrypt", { partials, proofs });
+}
+
 function run(action) {
   return async (event) => {
     event.target.disabled = true;
@@ -101,7 +118,7 @@ if (box) {
   } else {
     box.querySelector("[data-action]").addEventListener("click", run(async () => {
       const seed = await seedFrom(box);
-      return step === "shares" ? sendShares(seed) : checkShares(seed);
+      return { shares: sendShares, checks: checkShares, open: decrypt }[step](seed);
     }));
   }
 }

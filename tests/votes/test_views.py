@@ -438,7 +438,7 @@ ROUTES = {  # endpoint: (method, url with {draft}/{open}/{closed}, expected, for
     "votes.ceremony": ("GET", "/votes/{draft}/ceremony", (LOGIN, 200, 403, 403, 200, 200), None),
     **{f"votes.ceremony_{step}": ("POST", f"/votes/{{draft}}/ceremony/{step}",
                                   (LOGIN, 400, 403, 403, 403, 403), None)
-       for step in ("key", "shares", "confirm", "report")},
+       for step in ("key", "shares", "confirm", "report", "decrypt")},
 }
 
 
