@@ -177,3 +177,43 @@ def test_holders_publishing_at_once_move_the_ceremony_on_once(crowd, make_coop, 
     ceremony = db.session.scalar(sa.select(KeyCeremony).where(KeyCeremony.vote_id == vote_id))
     assert ceremony.state == CeremonyState.SHARES
     assert all(h.encryption_key for h in ceremony.holders)
+
+
+def test_holders_decrypting_at_once_open_the_box_once(crowd, make_coop, make_person,
+                                                      make_member):
+    """Five holders, any three open: all five upload at once. The vote's exclusive lock makes
+    the uploads run one after the other: the third opens the box, the last two find it open."""
+    from tests.votes.test_ceremony import Browser, run
+    from votes import bureau
+    from votes.crypto import group as g
+
+    coop = make_coop("smart")
+    admin = make_person("admin@example.org", roles={coop: "admin"})
+    holders = [make_member(coop).person for _ in range(5)]
+    voters = [make_member(coop).person for _ in range(3)]
+    vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Plan"))
+    svc.name_holders(admin, vote, holders, 3)
+    browsers = [Browser(p, vote, j) for j, p in enumerate(holders, 1)]
+    run(vote, browsers)
+    svc.open_vote(admin, vote, now=NOW, notify=False)
+    from tests.votes.test_encrypted_vote import encrypt
+    for voter in voters:
+        svc.cast(voter, vote, encrypt(vote, "for"), now=NOW)
+    svc.close(admin, vote, now=NOW)
+    vote_id, ids = vote.id, [p.id for p in holders]
+    entries = json.loads(vote.tally_json)
+    uploads = [bureau.decryption(vote.public_id, vote.opening["encryption"], b.seed, b.j,
+                                 entries, g.random_scalar) for b in browsers]
+
+    def attempt(i):
+        me, v = db.session.get(Person, ids[i]), db.session.get(Vote, vote_id)
+        return lambda: ("opened" if svc.publish_decryption(
+            me, v, uploads[i]["partials"], uploads[i]["proofs"]) else "recorded")
+
+    outcomes = crowd(5, attempt)
+    assert sorted(outcomes) == ["box_already_opened"] * 2 + ["opened"] + ["recorded"] * 2
+    db.session.expire_all()
+    vote = db.session.get(Vote, vote_id)
+    box = json.loads(vote.box_json)
+    assert len(box["decryptions"]) == 3 and box["result"]["outcome"] == "adopted"
+    assert ballotbox.verify(box, fingerprint=vote.fingerprint)[0] == []

@@ -62,7 +62,7 @@ def _step(actor: Person, vote: Vote, state: CeremonyState) -> tuple[KeyCeremony,
     """The vote's ceremony, its row locked (two holders' steps run one after the other), at
     `state`, and the actor's place in it."""
     ceremony = db.session.scalar(sa.select(KeyCeremony).where(KeyCeremony.vote_id == vote.id)
-                                 .with_for_update())
+                                 .with_for_update().execution_options(populate_existing=True))
     if ceremony is None:
         raise DomainError("ceremony_missing", {})
     holder = next((h for h in ceremony.holders if h.person_id == actor.id), None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from governance.extensions import db
 from governance.models import Person
 from governance.services import DomainError, service
 from governance.services.journal import record
@@ -22,6 +23,7 @@ def publish_decryption(actor: Person, vote: Vote, partials, proofs) -> dict | No
     """The holder's partial decryptions of the tally (one matrix of points per tally entry)
     with their proofs. Returns the result when this one opened the box."""
     lock_for_close([vote])  # a second holder's upload waits for this one's count
+    db.session.refresh(vote, ["tally_json", "summary_json"])  # as the lock's holder left them
     ceremony, holder = _step(actor, vote, CeremonyState.DONE)
     if vote.state != State.CLOSED or vote.tally_json is None:
         raise DomainError("vote_not_closed", {})
