@@ -161,6 +161,8 @@ MATRIX = {
     "votes.results_csv": ("GET", "/votes/1/results.csv", (LOGIN, 404, 404, 404, 404, 404), None),
     "votes.ballot_box": ("GET", "/votes/1/ballot-box.json", (LOGIN, 404, 404, 404, 404, 404),
                          None),
+    "votes.verifier": ("GET", "/votes/1/coopgov-verify.py", (LOGIN, 404, 404, 404, 404, 404),
+                       None),
     "votes.tracker": ("GET", "/votes/1/tracker", (LOGIN, 404, 404, 404, 404, 404), None),
     "votes.document": ("GET", "/votes/1/documents/1", (LOGIN, 404, 404, 404, 404, 404), None),
     "votes.document_add": ("POST", "/votes/1/documents", (LOGIN, 404, 404, 404, 404, 404), None),

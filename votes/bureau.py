@@ -95,3 +95,55 @@ def encrypted_box(vote: dict, colleges: list[dict], roll: list[dict], choices, b
         entry["counts"] = counts
     return ballotbox.build(vote, colleges, roll, ballots, batches, encrypted={
         "encryption": encryption, "tally": entries, "decryptions": decryptions})
+
+
+# ---------------------------------------------------------------------------------------------
+# Through the services, as the holders' and voters' browsers do (the demo).
+
+def hold_ceremony(admin, vote, people: list, seeds: list[bytes], k: int, rng: g.Rng) -> None:
+    """Name `people` the key holders of the draft `vote`, and run each one's three steps."""
+    from . import services as svc
+    from .services.sealing import encryption
+    where = lambda what, j=None: ceremony_context(vote.public_id, what, j)  # noqa: E731
+    svc.name_holders(admin, vote, people, k)
+    for j, (person, seed) in enumerate(zip(people, seeds, strict=True), 1):
+        e = threshold.encryption_key(seed)
+        svc.publish_key(person, vote, g.point_hex(g.base(e)),
+                        proofs.as_json(proofs.prove_key(where("key", j), e, rng)))
+    keys = [g.base(threshold.encryption_key(s)) for s in seeds]
+    for j, (person, seed) in enumerate(zip(people, seeds, strict=True), 1):
+        poly = threshold.polynomial(seed, where("polynomial"), k)
+        svc.publish_shares(person, vote, [g.point_hex(a) for a in threshold.commitments(poly)],
+                           proofs.as_json(proofs.prove_key(where("coefficient", j), poly[0],
+                                                           rng)),
+                           [threshold.seal_share(where("channel"), key,
+                                                 threshold.evaluate(poly, i), rng)
+                            for i, key in enumerate(keys, 1)])
+    published = encryption(vote)
+    for j, (person, seed) in enumerate(zip(people, seeds, strict=True), 1):
+        s = holder_share(vote.public_id, published, seed, j)
+        svc.confirm(person, vote, proofs.as_json(proofs.prove_key(where("share", j), s, rng)))
+
+
+def encrypt_ballot(vote, choice, rng: g.Rng) -> dict:
+    """What a voter's browser posts for `choice` in the open encrypted `vote`."""
+    from .crypto import ballots as crypto_ballots
+    from .services import poll_of
+    poll = poll_of(vote)
+    return crypto_ballots.encrypt(
+        ballot_context(vote.public_id), g.point(vote.opening["encryption"]["public_key"]),
+        shape_of(poll), crypto_ballots.plain(poll.method, list(poll.options),
+                                             list(poll.grades), choice), rng)
+
+
+def open_box(vote, holders: list[tuple], rng: g.Rng) -> dict | None:
+    """Holders (person, seed, position) each decrypt their part of the closed vote's tally."""
+    import json
+
+    from . import services as svc
+    result = None
+    for person, seed, j in holders:
+        d = decryption(vote.public_id, vote.opening["encryption"], seed, j,
+                       json.loads(vote.tally_json), rng)
+        result = svc.publish_decryption(person, vote, d["partials"], d["proofs"])
+    return result

@@ -1,14 +1,13 @@
 """`flask votes verify FILE`: recount a published ballot box; no database, no network."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from . import bp
-from .ballotbox import FORMAT, MalformedBox, loads, verify
+from .verifying import report
 
 
 @bp.cli.command("verify")
@@ -17,7 +16,7 @@ from .ballotbox import FORMAT, MalformedBox, loads, verify
               help="The vote's fingerprint published when it opened (vote page, journal, "
                    "notice): the box must carry the same.")
 def verify_command(file: Path, fingerprint: str | None) -> None:
-    """Check and recount a published ballot box (coopgov-ballot-box/2, or /1).
+    """Check and recount a published ballot box (coopgov-ballot-box/3, /2 or /1).
 
     Exit 0 printing the recomputed result, 1 listing every problem, 2 if FILE is unreadable.
     """
@@ -26,21 +25,12 @@ def verify_command(file: Path, fingerprint: str | None) -> None:
     except OSError as err:
         click.echo(f"cannot read {file}: {err.strerror or err}", err=True)
         sys.exit(2)
-    try:
-        problems, result = verify(data, fingerprint=fingerprint)
-    except MalformedBox as err:
-        click.echo(f"{file} is not a valid {FORMAT} document: {err}", err=True)
-        sys.exit(2)
-    if problems:
-        for problem in problems:
-            click.echo(problem)
-        click.echo(f"{file}: {len(problems)} problem(s) found", err=True)
-        sys.exit(1)
-    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
-    opened = loads(data).get("opening")
-    if opened and not fingerprint:
-        click.echo(f"fingerprint at opening: {opened['fingerprint']}: compare it with the one "
-                   f"published when the vote opened, or pass it with --fingerprint", err=True)
+    code, out, err = report(str(file), data, fingerprint)
+    if out:
+        click.echo(out)
+    if err:
+        click.echo(err, err=True)
+    sys.exit(code)
 
 
 @bp.cli.command("close-due")

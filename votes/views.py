@@ -37,7 +37,7 @@ from governance.permissions import can_admin, can_see, can_see_contacts
 from governance.register_csv import guard
 from governance.views import load_coop, run
 
-from . import bp, charts, encryptedbox, queries, second_factor
+from . import bp, charts, encryptedbox, queries, second_factor, standalone
 from . import services as svc
 from .forms import TIMEZONE, BallotMissing, VoteForm, read_ballot, read_encrypted
 from .models import State, Vote
@@ -343,11 +343,22 @@ def tracker(vote_id):
 @bp.get("/votes/<int:vote_id>/ballot-box.json")
 @login_required
 def ballot_box(vote_id):
-    """The sealed ballot box (coopgov-ballot-box/2) of a closed vote, to recount."""
+    """The sealed ballot box (coopgov-ballot-box/2 or /3) of a closed vote, to recount."""
     vote = load_vote(vote_id)
     _closed_or_404(vote)
     response = Response(vote.box_json, mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="{vote.public_id}.json"'
+    return response
+
+
+@bp.get("/votes/<int:vote_id>/coopgov-verify.py")
+@login_required
+def verifier(vote_id):
+    """The single-file verifier of the vote's box: Python and PyNaCl, nothing of coopgov."""
+    vote = load_vote(vote_id)
+    _closed_or_404(vote)
+    response = Response(standalone.build(), mimetype="text/x-python")
+    response.headers["Content-Disposition"] = 'attachment; filename="coopgov-verify.py"'
     return response
 
 

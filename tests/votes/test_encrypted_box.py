@@ -4,6 +4,8 @@ same ballots give in clear; each part, tampered with, is caught."""
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from fractions import Fraction as F
 
 import pytest
@@ -166,3 +168,19 @@ def test_a_malformed_encrypted_part_is_refused(box, change):
     change(doc)
     with pytest.raises(ballotbox.MalformedBox):
         ballotbox.verify(doc)
+
+
+EXAMPLE_V3 = Path(__file__).resolve().parent.parent / "data" / "ballot-box-v3-example.json"
+
+
+def test_the_example_box_of_format_3_verifies():
+    """tests/data/ballot-box-v3-example.json, written by `python -m tests.votes.test_encrypted_box`
+    (seeded: the same bytes each time), for the docs and the verifiers' tests."""
+    doc = ballotbox.loads(EXAMPLE_V3.read_bytes())
+    assert doc == json.loads(ballotbox.dumps(encrypted("majority_judgment")))
+    assert ballotbox.verify(doc)[0] == []
+
+
+if __name__ == "__main__":
+    EXAMPLE_V3.write_text(ballotbox.dumps(encrypted("majority_judgment")), encoding="utf-8")
+    print(f"wrote {EXAMPLE_V3}")

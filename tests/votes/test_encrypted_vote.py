@@ -12,9 +12,8 @@ import sqlalchemy as sa
 from governance.extensions import db
 from governance.models import AuditEntry
 from governance.services import DomainError, Forbidden
-from votes import ballotbox, bureau, encryptedbox
+from votes import ballotbox, bureau
 from votes import services as svc
-from votes.crypto import ballots as crypto_ballots
 from votes.crypto import group as g
 from votes.models import Ballot, State
 
@@ -25,11 +24,7 @@ rng = g.random_scalar
 
 def encrypt(vote, choice):
     """What the voter's browser posts."""
-    poll = svc.poll_of(vote)
-    return crypto_ballots.encrypt(
-        encryptedbox.ballot_context(vote.public_id),
-        g.point(vote.opening["encryption"]["public_key"]), encryptedbox.shape_of(poll),
-        crypto_ballots.plain(poll.method, list(poll.options), list(poll.grades), choice), rng)
+    return bureau.encrypt_ballot(vote, choice, rng)
 
 
 def holders_open(vote, browsers, who):

@@ -72,7 +72,7 @@ def test_malformed_box_exits_2_with_a_clear_message(runner, tmp_path):
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = run(runner, path)
     assert result.exit_code == 2
-    assert 'not a valid coopgov-ballot-box/2 document: vote.method: unknown method "ranked"' \
+    assert 'not a valid coopgov-ballot-box document: vote.method: unknown method "ranked"' \
         in result.stderr
     path.write_text("{not json", encoding="utf-8")
     result = run(runner, path)
@@ -86,3 +86,51 @@ def test_missing_file_exits_2(runner, tmp_path):
     result = run(runner, tmp_path / "nowhere.json")
     assert result.exit_code == 2
     assert "cannot read" in result.stderr and "nowhere.json" in result.stderr
+
+
+def test_an_encrypted_box_verifies_and_a_tampered_count_exits_1(runner, tmp_path):
+    example = DATA / "ballot-box-v3-example.json"
+    result = run(runner, example)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(example.read_text(encoding="utf-8"))
+    assert json.loads(result.stdout) == doc["result"]
+    doc["tally"][0]["counts"][0][0] += 1
+    (tmp_path / "box.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = run(runner, tmp_path / "box.json")
+    assert result.exit_code == 1 and "seal does not match" in result.stdout
+    assert "counts are not the decryption" in result.stdout
+
+
+def standalone(tmp_path, *args):
+    """Run the downloadable verifier as a member would: a plain Python without site (so with
+    nothing of coopgov importable), PyNaCl only, from an empty directory."""
+    import subprocess
+    import sys
+
+    import nacl
+
+    from votes.standalone import build
+    script = tmp_path / "coopgov-verify.py"
+    script.write_text(build(), encoding="utf-8")
+    site = str(Path(nacl.__file__).resolve().parent.parent)
+    return subprocess.run([sys.executable, "-S", str(script), *args], cwd=tmp_path,
+                          env={"PYTHONPATH": site, "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_single_file_verifier_checks_every_format_without_coopgov(tmp_path):
+    for name in ("ballot-box-v3-example.json", "ballot-box-example.json",
+                 "ballot-box-v1-example.json"):
+        done = standalone(tmp_path, str(DATA / name))
+        doc = json.loads((DATA / name).read_text(encoding="utf-8"))
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == doc["result"]
+    doc = json.loads((DATA / "ballot-box-v3-example.json").read_text(encoding="utf-8"))
+    done = standalone(tmp_path, str(DATA / "ballot-box-v3-example.json"), "--fingerprint",
+                      "00" * 32)
+    assert done.returncode == 1 and "not the fingerprint published" in done.stdout
+    doc["ballots"][0]["choice"]["answers"][0]["individual"].reverse()
+    (tmp_path / "box.json").write_text(json.dumps(doc), encoding="utf-8")
+    done = standalone(tmp_path, "box.json")
+    assert done.returncode == 1 and "the proof of 0 or 1 fails" in done.stdout
+    assert standalone(tmp_path, "missing.json").returncode == 2

@@ -421,6 +421,7 @@ ROUTES = {  # endpoint: (method, url with {draft}/{open}/{closed}, expected, for
     "votes.open_ballots": ("GET", "/votes/{closed}/open-ballots", BOARD_AND_ADMIN, None),
     "votes.results_csv": ("GET", "/votes/{closed}/results.csv", IN_COOP, None),
     "votes.ballot_box": ("GET", "/votes/{closed}/ballot-box.json", IN_COOP, None),
+    "votes.verifier": ("GET", "/votes/{closed}/coopgov-verify.py", IN_COOP, None),
     "votes.tracker": ("GET", "/votes/{closed}/tracker?code=AAAA-BBBB-CCCC", IN_COOP, None),
     "votes.document": ("GET", "/votes/{open}/documents/{open_doc}", IN_COOP, None),
     "votes.document_add": ("POST", "/votes/{draft}/documents", ADMIN_POST,
