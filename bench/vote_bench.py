@@ -14,10 +14,21 @@ database, adds synthetic ballots up to 100,000 and times the tally (`services.co
 rows counted by `rules.tally`), the sealing of the box and `rules.tally` over single ballots
 against a raw SQL GROUP BY over the same rows. The
 markdown report is printed and written to bench/results/votes-postgresql.md. See bench/README.md.
+
+With `--encrypted`, the same run also measures encrypted ballots: a second secret resolution
+vote gets a key ceremony (3 holders of the dataset, any 2 open the box, seeds derived from fixed
+texts), is opened, and every voter posts a ballot encrypted beforehand (a pool of 2 processes,
+before any timing) to `POST /votes/<id>/cast`; gunicorn then serves `bench.floor:create_app()`,
+the application plus the floor `POST /bench/floor` (session, user load, CSRF, one INSERT, commit,
+small page), loaded with the same requests at the same concurrency. After the load the encrypted
+vote is closed and its box opened by 2 holders in-process (both timed), and the decrypted
+per-college totals must equal the choices sent. The report puts the plain cast, the encrypted
+cast and the floor side by side (throughput, latency, server CPU per request).
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import multiprocessing
 import os
@@ -63,6 +74,9 @@ TARGET_BARE_RATIO = 0.40
 TARGET_TALLY_RATIO = 3.0
 TALLY_BALLOTS = 100_000
 TALLY_RUNS = 5
+TARGET_FLOOR_RATIO = 2.0  # encrypted cast's server CPU per request ≤ 2 × the floor's (reported)
+HOLDERS, THRESHOLD = 3, 2  # the encrypted vote's bureau: any 2 of 3 holders open the box
+ENCRYPT_PROCESSES = 2
 
 SLUG = "vote-bench"
 ADMIN_EMAIL = "admin@vote-bench.example.org"
@@ -81,6 +95,18 @@ def make_app(url: str, secret_key: str):
 
 
 @dataclass
+class EncryptedVote:
+    """The second vote of an `--encrypted` run: a secret resolution with a key ceremony."""
+    vote_id: int
+    public_id: str
+    public_key: str  # the bureau's key, as the opening froze it
+    roll: int
+    holders: list[int]  # person ids of holders 1 … HOLDERS
+    on_roll: dict[int, tuple[str, str]]  # person id → (college, weight) on the vote's roll
+    ceremony_s: float  # the ceremony and the opening, through the services
+
+
+@dataclass
 class Dataset:
     vote_id: int
     public_id: str
@@ -88,16 +114,24 @@ class Dataset:
     voters: list[tuple[int, str]]  # (person id, Flask-Login session id)
     admin: tuple[int, str]
     build_s: float
+    encrypted: EncryptedVote | None = None
 
 
-def load(app, voters: int, seed: int, with_email: bool) -> Dataset:
-    """One cooperative, five colleges, `voters` admitted members, an admin, an open vote."""
+def holder_seed(position: int) -> bytes:
+    """Key holder `position`'s 32-byte seed: fixed, the benchmark's only (never a real vote's)."""
+    return hashlib.sha256(f"coopgov vote bench key holder {position}".encode()).digest()
+
+
+def load(app, voters: int, seed: int, with_email: bool, encrypted: bool = False) -> Dataset:
+    """One cooperative, five colleges, `voters` admitted members, an admin, an open vote (and,
+    with `encrypted`, a second open vote whose ballots are encrypted)."""
     from flask_migrate import upgrade
 
     from governance.extensions import db
     from governance.models import College, Cooperative, CoopRole, Membership, Person, Role
     from governance.services.accounts import hash_password
-    from votes import services
+    from votes import bureau, services
+    from votes.crypto import group
     from votes.models import RollEntry
 
     rng = random.Random(seed)
@@ -164,10 +198,34 @@ def load(app, voters: int, seed: int, with_email: bool) -> Dataset:
                                             .order_by(Person.id)).all()
         voters_ids = [(p.id, p.get_id()) for p in people_on_roll]
         admin_session = (admin.id, admin.get_id())
+
+        sealed = None
+        if encrypted:
+            # The encrypted vote: the ceremony run through the services from the holders'
+            # seeds (what their browsers do), then opened by the real service.
+            ceremony_started = time.perf_counter()
+            vote = services.create_vote(admin, coop, services.VoteDraft(
+                title="Résolution chiffrée de banc d'essai",
+                body="Approuver l'affectation du résultat de l'exercice.",
+                method="resolution", secret=True))
+            holders = people_on_roll[:HOLDERS]
+            holder_ids = [p.id for p in holders]
+            bureau.hold_ceremony(admin, vote, holders,
+                                 [holder_seed(j) for j in range(1, HOLDERS + 1)], THRESHOLD,
+                                 group.seeded(b"coopgov vote bench ceremony"))
+            roll_encrypted = services.open_vote(admin, vote, notify=False)
+            on_roll_encrypted = {pid: (college, weight) for pid, college, weight in
+                                 db.session.execute(sa.select(
+                                     RollEntry.person_id, RollEntry.college, RollEntry.weight)
+                                     .where(RollEntry.vote_id == vote.id))}
+            sealed = EncryptedVote(vote.id, vote.public_id,
+                                   vote.opening["encryption"]["public_key"], roll_encrypted,
+                                   holder_ids, on_roll_encrypted,
+                                   time.perf_counter() - ceremony_started)
         vacuum(db.engine)
         db.session.remove()
     return Dataset(vote_id, public_id, roll, voters_ids, admin_session,
-                   time.perf_counter() - started)
+                   time.perf_counter() - started, sealed)
 
 
 def vacuum(engine) -> None:
@@ -216,6 +274,65 @@ def http_request(method: str, path: str, port: int, *, cookie: str | None = None
         lines += ["Content-Type: application/x-www-form-urlencoded",
                   f"Content-Length: {len(body)}"]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+# --------------------------------------------------------------------------- encrypted ballots
+
+
+def _encrypt_chunk(job: tuple) -> list[str]:
+    """Encrypted ballots of `matrices` (0/1 per choice), as the voter's browser posts them
+    (compact JSON); runs in a pool process, with only the vote's public id and key."""
+    public_id, public_key, form, matrices, seed = job
+    from votes.crypto import ballots as crypto_ballots
+    from votes.crypto import group
+    from votes.encryptedbox import ballot_context
+    y, rng, context = group.point(public_key), group.seeded(seed), ballot_context(public_id)
+    return [json.dumps(crypto_ballots.encrypt(context, y, form, matrix, rng),
+                       separators=(",", ":")) for matrix in matrices]
+
+
+def encrypt_ballots(app, sealed: EncryptedVote, choices: list[str], seed: int,
+                    processes: int = ENCRYPT_PROCESSES) -> list[str]:
+    """One encrypted ballot per choice, made by a pool of `processes` (spawned) processes.
+    The shape and the 0/1 matrices come from the vote as the server reads it (`poll_of`)."""
+    from governance.extensions import db
+    from votes import encryptedbox
+    from votes.crypto import ballots as crypto_ballots
+    from votes.models import Vote
+    from votes.services import poll_of
+    with app.app_context():
+        poll = poll_of(db.session.get(Vote, sealed.vote_id))
+        db.session.remove()
+    form = encryptedbox.shape_of(poll)
+    matrices = [crypto_ballots.plain(poll.method, list(poll.options), list(poll.grades), c)
+                for c in choices]
+    size = 200
+    jobs = [(sealed.public_id, sealed.public_key, form, matrices[i:i + size],
+             f"coopgov vote bench ballots {seed} {i}".encode())
+            for i in range(0, len(matrices), size)]
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        out = [text for chunk in pool.imap(_encrypt_chunk, jobs) for text in chunk]
+    return out
+
+
+def time_check(sealed: EncryptedVote, app, ballots: list[str], n: int = 100) -> float:
+    """Median seconds of the server's check of one ballot (`encryptedbox.check_ballot`: every
+    proof), in this process, over `n` of the ballots; raises if one fails."""
+    from governance.extensions import db
+    from votes import encryptedbox
+    from votes.crypto import group
+    from votes.models import Vote
+    from votes.services import poll_of
+    with app.app_context():
+        poll = poll_of(db.session.get(Vote, sealed.vote_id))
+        db.session.remove()
+    y, runs = group.point(sealed.public_key), []
+    for text in ballots[:n]:
+        doc = json.loads(text)
+        started = time.perf_counter()
+        encryptedbox.check_ballot(sealed.public_id, y, poll, doc)
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
 
 
 # --------------------------------------------------------------------------- load (2nd process)
@@ -274,6 +391,7 @@ def drive(port: int, name: str, requests: list[bytes], concurrency: int, kind: s
         "cast": lambda status, body: status == 200 and b'class="tracker"' in body,
         "bare": lambda status, body: status == 200 and body == b"ok",
         "page": lambda status, body: status == 200 and b'class="ballot"' in body,
+        "floor": lambda status, body: status == 200 and b'class="bench-floor"' in body,
     }[kind]
     latencies = [0.0] * len(requests)
     statuses: Counter = Counter()
@@ -361,12 +479,12 @@ def server_env(url: str, secret_key: str, relay_port: int | None) -> dict:
 
 
 def start_server(url: str, secret_key: str, port: int, workers: int, threads: int, log: Path,
-                 relay_port: int | None = None):
+                 relay_port: int | None = None, app_spec: str = "app:create_app()"):
     cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
            "--backlog", "4096", "--timeout", "120", "--log-level", "warning"]
     if threads > 1:
         cmd += ["--threads", str(threads)]  # gthread workers
-    cmd.append("app:create_app()")
+    cmd.append(app_spec)  # `bench.floor:create_app()` adds the floor endpoint
     out = log.open("wb")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(url, secret_key, relay_port), stdout=out,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -528,8 +646,9 @@ class BackendSampler(threading.Thread):
 # --------------------------------------------------------------------------- checks and tally
 
 
-def check_box(app, vote_id: int, sent: Counter) -> dict:
-    """What the database holds after the cast phase."""
+def check_box(app, vote_id: int, sent: Counter | None) -> dict:
+    """What the database holds after the cast phase (`sent` None: an encrypted vote, whose
+    ballots' choices are read only from the decrypted totals)."""
     from governance.extensions import db
     from governance.models import AuditEntry
     from votes.models import Ballot, Emargement, RollEntry
@@ -545,12 +664,64 @@ def check_box(app, vote_id: int, sent: Counter) -> dict:
                 RollEntry.vote_id == vote_id, RollEntry.voted)),
             "journal vote.cast": s.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
                                           .where(AuditEntry.action == "vote.cast")),
-            "choices": {json.loads(c): n for c, n in s.execute(
-                sa.select(Ballot.choice_json, sa.func.count()).where(Ballot.vote_id == vote_id)
-                .group_by(Ballot.choice_json))},
         }
-        out["choices match"] = Counter(out["choices"]) == sent
+        if sent is not None:
+            out["choices"] = {json.loads(c): n for c, n in s.execute(
+                sa.select(Ballot.choice_json, sa.func.count()).where(Ballot.vote_id == vote_id)
+                .group_by(Ballot.choice_json))}
+            out["choices match"] = Counter(out["choices"]) == sent
         db.session.remove()
+    return out
+
+
+def close_and_open(app, sealed: EncryptedVote, admin_id: int,
+                   sent: dict[str, Counter]) -> dict:
+    """Close the encrypted vote (timed: `close_vote`, then the VACUUM of `close`), then open its
+    box with holders 1 and 2 (timed each: the holder's partial decryptions with their proofs,
+    and the upload's service; the second one opens the box). `sent`: per college, the summed
+    roll weights of the choices sent; they must equal the decrypted totals."""
+    from governance.extensions import db
+    from governance.models import Person
+    from votes import bureau, services
+    from votes.crypto import group
+    from votes.models import Ballot, Vote
+    rng = group.seeded(b"coopgov vote bench opening")
+    out: dict = {}
+    with app.app_context():
+        admin = db.session.get(Person, admin_id)
+        vote = db.session.get(Vote, sealed.vote_id)
+        started = time.perf_counter()
+        services.close_vote(admin, vote)
+        out["close_vote_s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        services.purge_dead_rows()
+        out["purge_s"] = time.perf_counter() - started
+        db.session.remove()
+        out["opening_s"] = []
+        result = None
+        for j in range(1, THRESHOLD + 1):
+            vote = db.session.get(Vote, sealed.vote_id)
+            holder = db.session.get(Person, sealed.holders[j - 1])
+            started = time.perf_counter()
+            result = bureau.open_box(vote, [(holder, holder_seed(j), j)], rng)
+            out["opening_s"].append(time.perf_counter() - started)
+            db.session.remove()
+        vote = db.session.get(Vote, sealed.vote_id)
+        box = json.loads(vote.box_json) if vote.box_json else {}
+        out["box ballots"] = len(box.get("ballots", ()))
+        out["box format"] = box.get("format")
+        out["ballots in table"] = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Ballot).where(Ballot.vote_id == vote.id))
+        db.session.remove()
+    out["result"] = result
+    decrypted = {}
+    for college in (result or {}).get("colleges", ()):
+        decrypted[college["id"]] = {o: Fraction(college.get(o) or 0) for o in CHOICES}
+    expected = {c: {o: Fraction(n.get(o, 0)) for o in CHOICES} for c, n in sent.items()}
+    out["decrypted"], out["expected"] = decrypted, expected
+    out["match"] = result is not None and all(
+        decrypted.get(c, dict.fromkeys(CHOICES, Fraction(0))) == expected.get(
+            c, dict.fromkeys(CHOICES, Fraction(0))) for c in set(decrypted) | set(expected))
     return out
 
 
@@ -711,8 +882,9 @@ def mark(ok: bool) -> str:
     return "✅" if ok else "❌"
 
 
-def report(meta: dict, phases: dict, cpu: dict, backends, box: dict, voters: int, timings,
-           results, tally_ballots: int, args, mailed: dict) -> tuple[list[str], bool]:
+def report(meta: dict, phases: dict, cpu: dict, backends_by_phase: dict, box: dict,
+           voters: int, timings, results, tally_ballots: int, args, mailed: dict
+           ) -> tuple[list[str], bool]:
     cast = phases["cast"]
     bare = [phases["bare-before"], phases["bare-after"]]
     n = len(cast.latencies)
@@ -776,16 +948,19 @@ def report(meta: dict, phases: dict, cpu: dict, backends, box: dict, voters: int
               "| Phase | wall s | requests | gunicorn CPU s | PostgreSQL CPU s | load CPU s "
               "| machine busy | gunicorn ms/req | PostgreSQL ms/req | connections |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for key in ("bare-before", "cast", "bare-after"):
+    for key in phases:
         ph, c = phases[key], cpu[key]
         reqs = len(ph.latencies)
         busy = c["busy"] / c["total"] if c["total"] else 0
         lines.append(f"| {key} | {ph.wall_s:.1f} | {reqs:,} | {c['app']:.1f} | {c['db']:.1f} | "
                      f"{c['load']:.1f} | {busy:.0%} | {c['app'] / reqs * 1000:.2f} | "
                      f"{c['db'] / reqs * 1000:.2f} | {ph.connections:,} |")
-    if backends is not None and backends.samples:
+    for key, backends in backends_by_phase.items():
+        if not backends.samples:
+            continue
         seen = sum(backends.states.values())
-        lines += ["", "## PostgreSQL backends during the casts", "",
+        lines += ["", "## PostgreSQL backends during the casts"
+                  + (" of encrypted ballots" if key == "cast-encrypted" else ""), "",
                   f"{backends.samples:,} samples of `pg_stat_activity` (every "
                   f"{backends.interval * 1000:.0f} ms) over the {args.workers * args.threads} "
                   "connections of the server; the lock on the journal's head row (one for the "
@@ -795,9 +970,9 @@ def report(meta: dict, phases: dict, cpu: dict, backends, box: dict, voters: int
                   f"{backends.lock_waiters / backends.samples:.2f} backends waiting for it on "
                   "average.", "", "| Backend state | share of backend samples |", "|---|---:|"]
         lines += [f"| {k} | {v / seen:.0%} |" for k, v in backends.states.most_common()]
-    if cast.samples or any(b.samples for b in bare):
+    if any(ph.samples for ph in phases.values()):
         lines += ["", "First errors:", ""]
-        lines += [f"- {s}" for s in cast.samples + bare[0].samples + bare[1].samples]
+        lines += [f"- {key}: {s}" for key, ph in phases.items() for s in ph.samples]
 
     lines += ["", f"## Tally of {tally_ballots:,} ballots", "",
               f"{voters:,} cast ballots plus {tally_ballots - voters:,} synthetic ones (valid "
@@ -819,15 +994,122 @@ def report(meta: dict, phases: dict, cpu: dict, backends, box: dict, voters: int
     return lines, all(ok.values()) and same
 
 
-def wait_for_receipts(relay: Sink, voters: int, timeout: float = 120.0) -> dict:
+def report_encrypted(phases: dict, cpu: dict, box: dict, opened: dict, mailed: dict,
+                     voters: int, check_s: float, args) -> tuple[list[str], bool]:
+    """The encrypted cast and the plain cast against the floor, the close and the opening;
+    whether the checks hold (the targets are reported, not part of the exit status)."""
+    def server_ms(key: str) -> float:
+        return (cpu[key]["app"] + cpu[key]["db"]) / len(phases[key].latencies) * 1000
+
+    def rate(key: str) -> float:
+        return len(phases[key].latencies) / phases[key].wall_s
+
+    enc = phases["cast-encrypted"]
+    floor_ms, floor_rate = server_ms("floor"), rate("floor")
+    ratio = {k: server_ms(k) / floor_ms for k in ("cast", "cast-encrypted")}
+    p99 = pct(enc.latencies, .99) * 1000
+    db_ok = box["ballots"] == box["emargements"] == box["roll voted"] == voters
+    mailed_ok = not mailed or mailed["messages"] == voters
+    checks = {"errors": enc.errors == 0 and phases["floor"].errors == 0, "db": db_ok,
+              "mailed": mailed_ok, "result": opened["match"],
+              "box": opened["box ballots"] == opened["ballots in table"] == voters}
+    lines = ["", "## Encrypted ballots against the floor", "",
+             f"A second secret resolution vote with a key ceremony ({HOLDERS} holders, any "
+             f"{THRESHOLD} open the box): each of the {voters:,} voters posts a ballot encrypted "
+             f"beforehand (by {ENCRYPT_PROCESSES} processes, before any timing) to "
+             "`POST /votes/<id>/cast`; the server checks its proofs, then casts it as a plain "
+             "ballot. The floor, `POST /bench/floor` (`bench/floor.py`, registered only in this "
+             "server), is the cheapest authenticated write of the same stack: session, user "
+             "load, CSRF, one INSERT, commit, a small page; it gets one request per voter at "
+             f"the same concurrency ({args.concurrency}). Server CPU = gunicorn (master and "
+             "workers, the receipt mails included) + the PostgreSQL backends of the database, "
+             "over the phase.", "",
+             "| Phase | requests | wall s | req/s | latency p50 / p95 / p99 ms | errors "
+             "| gunicorn CPU ms/req | PostgreSQL CPU ms/req | server CPU ms/req "
+             "| server CPU ÷ floor | req/s ÷ floor |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for key, label in [("floor", "floor `POST /bench/floor`"), ("cast", "plain cast"),
+                       ("cast-encrypted", "encrypted cast"),
+                       ("bare-before", "bare `GET /healthz` (before)"),
+                       ("bare-after", "bare `GET /healthz` (after)")]:
+        ph, c = phases[key], cpu[key]
+        n = len(ph.latencies)
+        lat = " / ".join(f"{pct(ph.latencies, q) * 1000:.0f}" for q in (.5, .95, .99))
+        lines.append(f"| {label} | {n:,} | {ph.wall_s:.1f} | {rate(key):.0f} | {lat} | "
+                     f"{ph.errors} | {c['app'] / n * 1000:.2f} | {c['db'] / n * 1000:.2f} | "
+                     f"{server_ms(key):.2f} | {server_ms(key) / floor_ms:.2f}× | "
+                     f"{rate(key) / floor_rate:.2f} |")
+    close_s = opened["close_vote_s"] + opened["purge_s"]
+    lines += [
+        "", "| Measure | Result | Target | |", "|---|---:|---|:---:|",
+        f"| encrypted cast ÷ floor, server CPU per request (proof checks included) | "
+        f"{server_ms('cast-encrypted'):.2f} ÷ {floor_ms:.2f} ms = "
+        f"**{ratio['cast-encrypted']:.2f}×** | ≤ {TARGET_FLOOR_RATIO:.0f}× | "
+        f"{mark(ratio['cast-encrypted'] <= TARGET_FLOOR_RATIO)} |",
+        f"| plain cast ÷ floor, server CPU per request (for reference) | "
+        f"{server_ms('cast'):.2f} ÷ {floor_ms:.2f} ms = {ratio['cast']:.2f}× | "
+        f"≤ {TARGET_FLOOR_RATIO:.0f}× | {mark(ratio['cast'] <= TARGET_FLOOR_RATIO)} |",
+        f"| encrypted cast latency p99 ({voters:,} ballots) | {p99:.0f} ms | "
+        f"< {TARGET_P99_MS:.0f} ms | {mark(p99 < TARGET_P99_MS)} |",
+        f"| the server's check of one ballot's proofs, in-process (median of 100) | "
+        f"{check_s * 1000:.2f} ms | | |",
+        f"| errors: encrypted casts / floor (anything but 200 with the receipt / the page) | "
+        f"{enc.errors} (statuses {fmt_statuses(enc.statuses)}) / {phases['floor'].errors} | 0 "
+        f"| {mark(checks['errors'])} |",
+        f"| in the database: ballots / emargements / roll entries voted | "
+        f"{box['ballots']:,} / {box['emargements']:,} / {box['roll voted']:,} | "
+        f"exactly {voters:,} each | {mark(db_ok)} |",
+    ]
+    if mailed:
+        lines.append(f"| receipts received by the mail relay for these casts | "
+                     f"{mailed['messages']:,}, the last {mailed['after_s']:.1f} s after the last "
+                     f"response | one per ballot | {mark(mailed_ok)} |")
+    lines += [
+        f"| close: `services.close_vote` (exclusive lock, {voters:,} ballots rewritten in "
+        "tracker order, summed per college still encrypted) | "
+        f"{opened['close_vote_s']:.2f} s | | |",
+        f"| close: `VACUUM ballot` (`services.purge_dead_rows`) | {opened['purge_s']:.2f} s | | |",
+        f"| close, in all (`services.close`) | {close_s:.2f} s | | |",
+    ]
+    for j, took in enumerate(opened["opening_s"], 1):
+        what = ("its partial decryptions with their proofs, upload checked and stored"
+                if j < THRESHOLD else "the same, then the box opened: totals decrypted, "
+                "counted, format 3 box sealed and verified")
+        lines.append(f"| opening, holder {j} (`bureau.open_box`: {what}) | {took:.2f} s | | |")
+    lines += [
+        f"| opening, in all ({THRESHOLD} holders of {HOLDERS}) | "
+        f"{sum(opened['opening_s']):.2f} s | | |",
+        f"| sealed box (format {opened['box format']}): ballots / in the table | "
+        f"{opened['box ballots']:,} / {opened['ballots in table']:,} | {voters:,} each | "
+        f"{mark(checks['box'])} |",
+        f"| decrypted totals per college = choices sent | "
+        f"{'equal' if opened['match'] else 'DIFFERENT'} | equal | {mark(opened['match'])} |",
+        "", "| College | sent for / against / abstain | decrypted for / against / abstain |",
+        "|---|---:|---:|"]
+    zero = dict.fromkeys(CHOICES, Fraction(0))
+    for college in sorted(set(opened["expected"]) | set(opened["decrypted"])):
+        sent = opened["expected"].get(college, zero)
+        got = opened["decrypted"].get(college, zero)
+        lines.append(f"| {college} | {' / '.join(str(sent[o]) for o in CHOICES)} | "
+                     f"{' / '.join(str(got[o]) for o in CHOICES)} |")
+    if opened["result"]:
+        lines += ["", f"Outcome of the encrypted vote: {opened['result']['outcome']} (share for "
+                  f"{opened['result'].get('share_for')})."]
+    return lines, all(checks.values())
+
+
+def wait_for_receipts(relay: Sink, voters: int, timeout: float = 120.0,
+                      already: int = 0) -> dict:
     """Wait until the relay holds a receipt per voter (the workers' mail threads send them
-    after the responses), at most `timeout` s; what it received, and when."""
+    after the responses) beyond the `already` messages of an earlier phase, at most `timeout`
+    s; what it received (messages of this phase, distinct recipients of the run), and when."""
     started = time.perf_counter()
     while True:
         messages, recipients = relay.counts()
         waited = time.perf_counter() - started
-        if messages >= voters or waited > timeout:
-            return {"messages": messages, "recipients": recipients, "after_s": waited}
+        if messages - already >= voters or waited > timeout:
+            return {"messages": messages - already, "recipients": recipients,
+                    "after_s": waited}
         time.sleep(0.05)
 
 
@@ -854,6 +1136,10 @@ def main(argv=None) -> int:
     parser.add_argument("--concurrency", type=int, default=None,
                         help="concurrent connections of the load (default 2 × workers)")
     parser.add_argument("--tally-ballots", type=int, default=TALLY_BALLOTS)
+    parser.add_argument("--encrypted", action="store_true",
+                        help="also an encrypted vote (key ceremony, 3 holders, any 2 open): its "
+                             "casts, the floor endpoint POST /bench/floor, the close and the "
+                             "opening of its box, in the same run")
     parser.add_argument("--no-email", action="store_true",
                         help="voters without an email address: no receipt is mailed")
     parser.add_argument("--outbox", action="store_true",
@@ -879,11 +1165,19 @@ def main(argv=None) -> int:
 
     secret_key = secrets.token_hex(32)  # this run's key, given to gunicorn as SECRET_KEY
     app = make_app(url_s, secret_key)
-    data = load(app, args.voters, args.seed, with_email=not args.no_email)
+    data = load(app, args.voters, args.seed, with_email=not args.no_email,
+                encrypted=args.encrypted)
     print(f"loaded {args.voters:,} members and opened the vote ({data.roll:,} on the roll) "
           f"in {data.build_s:.1f} s", flush=True)
     if data.roll != args.voters:
         sys.exit(f"the roll has {data.roll} entries, expected {args.voters}")
+    sealed = data.encrypted
+    if sealed is not None:
+        print(f"  of which the encrypted vote's ceremony and opening: {sealed.ceremony_s:.1f} s "
+              f"({sealed.roll:,} on its roll)", flush=True)
+        if sealed.roll != args.voters:
+            sys.exit(f"the encrypted vote's roll has {sealed.roll} entries, expected "
+                     f"{args.voters}")
 
     # Everything the load sends is built before any timing.
     rng = random.Random(args.seed + 1)
@@ -908,6 +1202,41 @@ def main(argv=None) -> int:
     print(f"forged {len(forged):,} sessions and CSRF tokens in "
           f"{time.perf_counter() - started:.1f} s", flush=True)
 
+    # The encrypted vote: one ballot per voter, encrypted by a pool of processes, and the
+    # floor: one request per voter, with the same sessions.
+    encrypted_requests: list[bytes] = []
+    floor_requests: list[bytes] = []
+    sent_encrypted: dict[str, Counter] = {}
+    encrypt_s = check_s = 0.0
+    if sealed is not None:
+        erng = random.Random(args.seed + 2)
+        choices = [erng.choice(CHOICES) for _ in data.voters]
+        for (person_id, _sid), choice in zip(data.voters, choices, strict=True):
+            college, weight = sealed.on_roll[person_id]
+            sent_encrypted.setdefault(college, Counter())[choice] += Fraction(weight)
+        started = time.perf_counter()
+        ballots = encrypt_ballots(app, sealed, choices, args.seed)
+        encrypt_s = time.perf_counter() - started
+        check_s = time_check(sealed, app, ballots)
+        print(f"encrypted {len(ballots):,} ballots in {encrypt_s:.1f} s "
+              f"({ENCRYPT_PROCESSES} processes); the check of one takes {check_s * 1000:.1f} ms "
+              f"here", flush=True)
+        for (cookie, token), ballot in zip(forged[:-1], ballots, strict=True):
+            encrypted_requests.append(http_request(
+                "POST", f"/votes/{sealed.vote_id}/cast", port, cookie=cookie,
+                cookie_name=cookie_name, form={"csrf_token": token, "ballot": ballot}))
+            floor_requests.append(http_request(
+                "POST", "/bench/floor", port, cookie=cookie, cookie_name=cookie_name,
+                form={"csrf_token": token}))
+        del ballots
+        erng.shuffle(encrypted_requests)
+        erng.shuffle(floor_requests)
+        from bench.floor import create_table
+        from governance.extensions import db
+        with app.app_context():
+            create_table(db.engine)  # outside the timed phases, before the server
+            db.session.remove()
+
     from governance.extensions import db
     with app.app_context():
         version = db.session.execute(sa.text("SELECT version()")).scalar()
@@ -919,16 +1248,23 @@ def main(argv=None) -> int:
     RESULTS.mkdir(exist_ok=True)
     server = None
     phases: dict[str, PhaseResult] = {}
-    backends: BackendSampler | None = None
+    backends: dict[str, BackendSampler] = {}
     cpu: dict[str, dict] = {}
     load_before = os.getloadavg()
     relay = None if args.no_email or args.outbox else Sink()
-    mailed = {}
+    mailed: dict[str, dict] = {}
+    app_spec = "bench.floor:create_app()" if sealed is not None else "app:create_app()"
+    plan = [("bare-before", bare_requests, "bare"), ("cast", cast_requests, "cast")]
+    if sealed is not None:
+        plan += [("floor", floor_requests, "floor"),
+                 ("cast-encrypted", encrypted_requests, "cast")]
+    plan.append(("bare-after", bare_requests, "bare"))
     try:
         server = start_server(url_s, secret_key, port, args.workers, args.threads, log,
-                              relay.port if relay else None)
+                              relay.port if relay else None, app_spec)
         print(f"gunicorn (pid {server.pid}) on 127.0.0.1:{port}: {args.workers} workers"
-              + (f" × {args.threads} threads" if args.threads > 1 else ""), flush=True)
+              + (f" × {args.threads} threads" if args.threads > 1 else "")
+              + f", {app_spec}", flush=True)
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
             load_pids = (pool.submit(os.getpid).result(),) + ((relay.pid,) if relay else ())
             warm = pool.submit(drive, port, "warm-up", page, args.concurrency, "page").result()
@@ -937,21 +1273,26 @@ def main(argv=None) -> int:
                                    f"{warm.samples}")
             pool.submit(drive, port, "warm-up", bare_requests[:2000], args.concurrency,
                         "bare").result()
-            for key, reqs, kind in [("bare-before", bare_requests, "bare"),
-                                    ("cast", cast_requests, "cast"),
-                                    ("bare-after", bare_requests, "bare")]:
-                sampler = BackendSampler(url) if key == "cast" else None
+            if floor_requests:  # a few rows more in bench_floor, and the route warm
+                warm = pool.submit(drive, port, "warm-up", floor_requests[:8 * args.workers],
+                                   args.concurrency, "floor").result()
+                if warm.errors:
+                    raise RuntimeError(f"floor warm-up failed ({fmt_statuses(warm.statuses)}): "
+                                       f"{warm.samples}")
+            for key, reqs, kind in plan:
+                sampler = BackendSampler(url) if key.startswith("cast") else None
                 if sampler is not None:
                     sampler.start()
+                already = relay.counts()[0] if relay is not None else 0
                 before = cpu_snapshot(server.pid, url.database, load_pids)
                 phases[key] = pool.submit(drive, port, key, reqs, args.concurrency,
                                           kind).result()
-                if key == "cast" and relay is not None:
-                    mailed = wait_for_receipts(relay, args.voters)
+                if key.startswith("cast") and relay is not None:
+                    mailed[key] = wait_for_receipts(relay, args.voters, already=already)
                 cpu[key] = cpu_delta(before, cpu_snapshot(server.pid, url.database, load_pids))
                 if sampler is not None:
                     sampler.stop()
-                    backends = sampler
+                    backends[key] = sampler
                 ph = phases[key]
                 print(f"  {key}: {len(reqs):,} requests in {ph.wall_s:.1f} s "
                       f"({len(reqs) / ph.wall_s:.0f}/s), p99 {pct(ph.latencies, .99) * 1000:.0f} "
@@ -964,6 +1305,14 @@ def main(argv=None) -> int:
     load_after = os.getloadavg()
 
     box = check_box(app, data.vote_id, sent)
+    box_encrypted = opened = None
+    if sealed is not None:
+        box_encrypted = check_box(app, sealed.vote_id, None)
+        print("closing the encrypted vote and opening its box", flush=True)
+        opened = close_and_open(app, sealed, data.admin[0], sent_encrypted)
+        print(f"  close {opened['close_vote_s'] + opened['purge_s']:.1f} s, opening "
+              f"{' + '.join(f'{x:.1f}' for x in opened['opening_s'])} s, decrypted totals "
+              f"{'equal' if opened['match'] else 'DIFFERENT from'} the choices sent", flush=True)
     total = add_synthetic(app, data.vote_id, data.public_id, args.tally_ballots, args.seed)
     print(f"{total:,} ballots in the vote; timing the tally ({TALLY_RUNS} runs)", flush=True)
     timings, results = time_tally(app, data.vote_id, TALLY_RUNS)
@@ -972,7 +1321,7 @@ def main(argv=None) -> int:
         "dialect": "postgresql", "database": str(version).split(" on ")[0],
         "server": f"gunicorn, {args.workers} "
                   + (f"gthread workers × {args.threads} threads" if args.threads > 1
-                     else "sync workers") + ", `app:create_app()`",
+                     else "sync workers") + f", `{app_spec}`",
         "load": f"1 process, {args.concurrency} threads, raw HTTP/1.1 sockets (keep-alive when "
                 "the server keeps the connection)",
         "voters": f"{args.voters:,} (5 colleges 2/5, 1/5, 3/20, 3/20, 1/10)",
@@ -981,6 +1330,14 @@ def main(argv=None) -> int:
                     if args.outbox else "sent by SMTP (no TLS) to a mail relay on the loopback "
                     "(`bench/smtp_sink.py`, a process of its own, counted in the load's CPU)",
         "dataset build": f"{data.build_s:.1f} s",
+    }
+    if sealed is not None:
+        meta["encrypted vote"] = (
+            f"secret resolution, key ceremony of {HOLDERS} holders (any {THRESHOLD} open) run "
+            f"through the services and opened in {sealed.ceremony_s:.1f} s (in the build); "
+            f"{args.voters:,} ballots encrypted beforehand in {encrypt_s:.1f} s by "
+            f"{ENCRYPT_PROCESSES} processes")
+    meta |= {
         "python": platform.python_version(), "sqlalchemy": sa.__version__,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU",
         "run at": datetime.now().strftime("%Y-%m-%d %H:%M"),
@@ -988,7 +1345,13 @@ def main(argv=None) -> int:
         "load average (1/5/15 min) after the load": " / ".join(f"{x:.1f}" for x in load_after),
     }
     lines, passed = report(meta, phases, cpu, backends, box, args.voters, timings, results,
-                           total, args, mailed)
+                           total, args, mailed.get("cast", {}))
+    if sealed is not None:
+        more, checked = report_encrypted(phases, cpu, box_encrypted, opened,
+                                         mailed.get("cast-encrypted", {}), args.voters,
+                                         check_s, args)
+        lines += more
+        passed = passed and checked
     print()
     print("\n".join(lines))
     out = RESULTS / "votes-postgresql.md"

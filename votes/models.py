@@ -199,6 +199,8 @@ class Ballot(db.Model):
     weight: Mapped[str] = mapped_column(sa.String(32))
     choice_json: Mapped[str] = mapped_column(sa.Text)
     hash: Mapped[str] = mapped_column(sa.String(64))
+    # An encrypted ballot's ciphertexts (α‖β of each choice, in order), read by the close.
+    ciphertexts: Mapped[Optional[bytes]] = mapped_column(sa.LargeBinary)
 
     @property
     def choice(self):

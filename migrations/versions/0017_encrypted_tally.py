@@ -1,4 +1,4 @@
-"""votes: an encrypted vote's tally, kept from its close until the bureau opens it, and each key holder's partial decryptions
+"""votes: an encrypted ballot's ciphertexts in bytes; an encrypted vote's tally, kept from its close until the bureau opens it, and each key holder's partial decryptions
 
 Revision ID: 0017
 Revises: 0016
@@ -17,6 +17,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('ballot', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('ciphertexts', sa.LargeBinary(), nullable=True))
     with op.batch_alter_table('vote', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tally_json', sa.Text(), nullable=True))
     with op.batch_alter_table('key_holder', schema=None) as batch_op:
@@ -28,3 +30,5 @@ def downgrade():
         batch_op.drop_column('decryption_json')
     with op.batch_alter_table('vote', schema=None) as batch_op:
         batch_op.drop_column('tally_json')
+    with op.batch_alter_table('ballot', schema=None) as batch_op:
+        batch_op.drop_column('ciphertexts')

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from fractions import Fraction as F
+from pathlib import Path
 
 import pytest
 
@@ -179,6 +179,20 @@ def test_the_example_box_of_format_3_verifies():
     doc = ballotbox.loads(EXAMPLE_V3.read_bytes())
     assert doc == json.loads(ballotbox.dumps(encrypted("majority_judgment")))
     assert ballotbox.verify(doc)[0] == []
+
+
+
+
+
+def test_many_ballots_are_checked_on_every_core_with_the_same_findings(box, monkeypatch):
+    from votes import encryptedbox
+    monkeypatch.setattr(encryptedbox, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(encryptedbox.os, "cpu_count", lambda: 2)
+    doc = copy.deepcopy(box)
+    swap_ballot_choices(doc)
+    problems, _ = ballotbox.verify(reopen(doc))
+    assert sum("tracker is not the hash" in p for p in problems) == 2
+    assert ballotbox.verify(box)[0] == []
 
 
 if __name__ == "__main__":

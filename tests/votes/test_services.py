@@ -99,7 +99,7 @@ def test_secret_ballots_hold_nothing_that_links_them_to_voters(smart):
     for person, choice in zip(voters, ["for", "against", "for"], strict=False):
         svc.cast(person, vote, choice, now=NOW)
     assert set(Ballot.__table__.columns.keys()) == {"id", "vote_id", "tracker", "college",
-                                                    "weight", "choice_json", "hash"}
+                                                    "weight", "choice_json", "hash", "ciphertexts"}
     assert set(Emargement.__table__.columns.keys()) == {"id", "roll_entry_id", "channel"}
     assert all(e.open_tracker is None for e in db.session.scalars(sa.select(RollEntry)))
     ids = [b.id for b in db.session.scalars(sa.select(Ballot))]

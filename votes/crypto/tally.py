@@ -7,7 +7,9 @@ any k of them give the totals, which the rules count as the ballots they sum (ru
 """
 from __future__ import annotations
 
+import functools
 import math
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 
 from governance.rules import RuleError
@@ -24,18 +26,38 @@ def scale(weights) -> int:
     return math.lcm(1, *(Fraction(w).denominator for w in weights))
 
 
-def combine(ballots: list[tuple[Fraction, list[list[elgamal.Ciphertext]]]],
-            shape_rows: list[int], k: int) -> list[list[elgamal.Ciphertext]]:
-    """Σ (weight · k) · ciphertext, choice by choice, over one college's ballots."""
-    out = [[elgamal.ZERO] * n for n in shape_rows]
-    for weight, rows in ballots:
-        factor = Fraction(weight) * k
-        assert factor.denominator == 1, "the scale does not make the weight an integer"
-        for i, row in enumerate(rows):
-            for j, ct in enumerate(row):
-                out[i][j] = elgamal.add(out[i][j], ct if factor == 1
-                                        else elgamal.scale(ct, factor.numerator))
+def combine(ballots: list[tuple[Fraction, bytes]], sizes: list[int], k: int,
+            workers: int = 2) -> list[list[elgamal.Ciphertext]]:
+    """Σ (weight · k) · ciphertext, choice by choice, over one college's ballots, each given as
+    its weight and its ciphertexts' bytes (α‖β of each choice, in order). Large sums run in
+    `workers` threads (libsodium releases Python's lock)."""
+    if len(ballots) < 2000 or workers < 2:
+        sums = _sums(ballots, sum(sizes), k)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            parts = list(pool.map(lambda part: _sums(part, sum(sizes), k),
+                                  [ballots[i::workers] for i in range(workers)]))
+        sums = [functools.reduce(g.add, column) for column in zip(*parts, strict=True)]
+    out, at = [], 0
+    for n in sizes:
+        out.append([elgamal.Ciphertext(sums[2 * (at + j)], sums[2 * (at + j) + 1])
+                    for j in range(n)])
+        at += n
     return out
+
+
+def _sums(ballots: list[tuple[Fraction, bytes]], n: int, k: int) -> list[bytes]:
+    """α₀, β₀, α₁, β₁, … summed over the ballots (weights scaled by k)."""
+    acc = [g.IDENTITY] * (2 * n)
+    add, mul = g.add, g.mul
+    for weight, blob in ballots:
+        factor = Fraction(weight) * k
+        assert factor.denominator == 1 and len(blob) == 64 * n, "not this college's ballot"
+        factor = factor.numerator
+        for i in range(2 * n):
+            point = blob[32 * i:32 * i + 32]
+            acc[i] = add(acc[i], point if factor == 1 else mul(point, factor))
+    return acc
 
 
 def partial(context: str, s: int, combined: list[list[elgamal.Ciphertext]], rng: g.Rng

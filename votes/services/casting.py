@@ -70,7 +70,7 @@ def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
     """
     if entry.vote_id != vote.id:
         raise Forbidden()
-    code = _checked(vote, choice)  # before the lock: checking proofs takes milliseconds
+    code, sealed = _checked(vote, choice)  # before the lock: proofs take milliseconds
     lock_cast(vote, now)
     now = now or utcnow()
     still_open = sa.exists().where(Vote.id == vote.id, Vote.state == State.OPEN,
@@ -94,27 +94,27 @@ def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
         db.session.execute(sa.insert(Ballot).values(
             id=secrets.token_hex(16), vote_id=vote.id, tracker=code, college=entry.college,
             weight=entry.weight, choice_json=json.dumps(choice, ensure_ascii=False),
-            hash=digest))
+            hash=digest, ciphertexts=sealed))
     except IntegrityError:
         raise DomainError("bad_ballot", {}) from None
     record(actor, "vote.cast", "vote", vote.id, cooperative_id=vote.cooperative_id)
     return Receipt(code, digest)
 
 
-def _checked(vote: Vote, choice) -> str:
-    """The ballot's tracker once the ballot is checked: an encrypted ballot's proofs hold (its
-    tracker is its hash), a ballot in clear is one the method allows (a new random tracker).
-    The refusal never says why: the detail could reveal the intended choice."""
+def _checked(vote: Vote, choice) -> tuple[str, bytes | None]:
+    """The ballot's tracker once the ballot is checked, and an encrypted ballot's ciphertexts:
+    its proofs hold (its tracker is its hash); a ballot in clear is one the method allows (a
+    new random tracker). The refusal never says why: it could reveal the intended choice."""
     if vote.encrypted:
         y = group.point(vote.opening["encryption"]["public_key"])
         try:
-            encryptedbox.check_ballot(vote.public_id, y, poll_of(vote), choice)
+            cts = encryptedbox.check_ballot(vote.public_id, y, poll_of(vote), choice)
         except BadBallot:
             raise DomainError("bad_ballot", {}) from None
-        return encryptedbox.tracker_of(vote.public_id, choice)
+        return encryptedbox.tracker_of(vote.public_id, choice), encryptedbox.blob(cts)
     if rules.ballot_error(poll_of(vote), choice) is not None:
         raise DomainError("bad_ballot", {})
-    return tracker()
+    return tracker(), None
 
 
 def add_hands(vote: Vote, college: str | None, entry_ids: list[int],

@@ -94,10 +94,9 @@ def _tally(vote: Vote) -> list[dict]:
     as they were cast)."""
     poll = replace(poll_of(vote), colleges=tuple(
         rules.College(c["id"], Fraction(c["weight"])) for c in colleges_of(vote)))
-    rows = db.session.execute(sa.select(Ballot.college, Ballot.weight, Ballot.choice_json)
+    rows = db.session.execute(sa.select(Ballot.college, Ballot.weight, Ballot.ciphertexts)
                               .where(Ballot.vote_id == vote.id))
-    return encryptedbox.tally_entries(poll, ((college, weight, encryptedbox.ciphertexts(
-        json.loads(choice))) for college, weight, choice in rows))
+    return encryptedbox.tally_entries(poll, rows)
 
 
 def seal_opened(vote: Vote, entries: list[dict], decryptions: list[dict]) -> dict:
