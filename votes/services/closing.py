@@ -78,14 +78,16 @@ def _rewrite_ballots(vote: Vote) -> None:
     A ballot is written in the same transaction as its emargement, so until now its row shared
     their transaction id (PostgreSQL's xmin) and followed the casting order (physical order,
     SQLite's rowid). After this, every ballot carries the closing transaction's id and sits in
-    tracker order: nothing in the rows follows who voted when.
+    tracker order: nothing in the rows follows who voted when. The rows go through a
+    temporary table, never through Python.
     """
-    table = Ballot.__table__
-    rows = [dict(r) for r in db.session.execute(
-        sa.select(table).where(table.c.vote_id == vote.id)).mappings()]
-    db.session.execute(sa.delete(table).where(table.c.vote_id == vote.id))
-    if rows:
-        db.session.execute(sa.insert(table), sorted(rows, key=lambda r: r["tracker"]))
+    params = {"vote": vote.id}
+    db.session.execute(sa.text("CREATE TEMPORARY TABLE ballot_rewrite AS SELECT * FROM ballot "
+                               "WHERE vote_id = :vote"), params)
+    db.session.execute(sa.delete(Ballot.__table__).where(Ballot.vote_id == vote.id))
+    db.session.execute(sa.text("INSERT INTO ballot SELECT * FROM ballot_rewrite "
+                               "ORDER BY tracker"))
+    db.session.execute(sa.text("DROP TABLE ballot_rewrite"))
     db.session.expire_all()
 
 
