@@ -106,3 +106,10 @@ def test_a_partial_decryption_without_its_proof_is_refused(encrypted_vote):
     with pytest.raises(Forbidden):  # not a holder
         svc.publish_decryption(voters[5], vote, honest["partials"], honest["proofs"])
     assert svc.publish_decryption(b.person, vote, honest["partials"], honest["proofs"]) is None
+
+
+def test_an_assemblys_resolution_has_no_ceremony_yet(smart):
+    coop, admin, voters = smart
+    vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Résolution", held=True))
+    with pytest.raises(DomainError, match="ceremony_not_in_assembly"):
+        svc.name_holders(admin, vote, voters[:3], 2)

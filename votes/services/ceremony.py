@@ -40,6 +40,8 @@ def name_holders(actor: Person, vote: Vote, people: list[Person], k: int) -> Key
         raise DomainError("vote_not_draft", {})
     if not vote.secret:
         raise DomainError("ceremony_needs_secret", {})
+    if vote.held:  # its ballots come through the assembly's pages, in clear for now
+        raise DomainError("ceremony_not_in_assembly", {})
     if len({p.id for p in people}) != len(people) or not 1 <= k <= len(people) <= MAX_HOLDERS:
         raise DomainError("ceremony_holders", {"max": MAX_HOLDERS})
     if not all(can_see(p, vote.cooperative) for p in people):
