@@ -113,3 +113,33 @@ def test_an_assemblys_resolution_has_no_ceremony_yet(smart):
     vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Résolution", held=True))
     with pytest.raises(DomainError, match="ceremony_not_in_assembly"):
         svc.name_holders(admin, vote, voters[:3], 2)
+
+
+def test_a_vote_without_ballots_opens_too_and_its_pages_show_the_totals(encrypted_vote,
+                                                                         user):
+    vote, browsers, admin, voters = encrypted_vote
+    svc.close(admin, vote)
+    page = user(voters[0]).get(f"/votes/{vote.id}", headers={"Accept-Language": "en"})
+    assert "more needed" in page.get_data(as_text=True)
+    assert user(voters[0]).get(f"/votes/{vote.id}/ballot-box.json").status_code == 404
+    (result,) = holders_open(vote, browsers, {2, 3})[1:]
+    assert result["outcome"] in ("rejected", "no_quorum") and result["share_for"] is None
+    assert ballotbox.verify(vote.box_json)[0] == []
+
+
+def test_the_result_page_reads_the_decrypted_totals(smart, ceremony_of, user):  # noqa: F811
+    coop, admin, voters = smart
+    vote, browsers = ceremony_of(method="approval", options=["Awa", "Bruno", "Chloé"],
+                                 seats=2)
+    run(vote, browsers)
+    svc.open_vote(admin, vote, notify=False)
+    for voter, choice in zip(voters, [["o1", "o2"], ["o1"], [], ["o3", "o1"]], strict=False):
+        svc.cast(voter, vote, encrypt(vote, choice))
+    svc.close(admin, vote)
+    holders_open(vote, browsers, {1, 2})
+    assert "o1" in vote.result["winners"]  # approved on every ballot that is not blank
+    body = user(admin).get(f"/votes/{vote.id}", headers={"Accept-Language": "en"})
+    text = body.get_data(as_text=True)
+    assert body.status_code == 200 and "Awa" in text and "Elected" in text
+    csv = user(admin).get(f"/votes/{vote.id}/results.csv").get_data(as_text=True)
+    assert "o1" in csv or "Awa" in csv

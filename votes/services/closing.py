@@ -160,7 +160,7 @@ def count(vote: Vote, grouped: tuple | None = None,
     count gives the same result as the single ballots, at the cost of a GROUP BY.
     """
     roll, ballots, batches = grouped or _grouped(vote)
-    if totals:
+    if totals or vote.encrypted:  # encrypted ballots count only through their totals
         ballots = []
     return rules.tally(replace(
         poll_of(vote),
