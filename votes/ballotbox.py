@@ -5,9 +5,10 @@ its colleges and its roll, fingerprinted at opening; the ballots, batches and an
 a seal over the whole document. `coopgov-ballot-box/3` is its encrypted version: the bureau's
 keys are fingerprinted too, the ballots are encrypted, and the box holds each college's tally
 with its decryption by the bureau (votes/encryptedbox.py). `coopgov-ballot-box/1` (seal over
-ballots and batches only) is still read and verified, for the boxes sealed before. Build a sealed document, read one with strict
-validation, and verify it: hashes, fingerprint, seal, ballots, roll reconciliation, and a
-recount with `votes.rules.tally`, the same count as the web result.
+ballots and batches only) is still read and verified, for the boxes sealed before. Build a
+sealed document, read one with strict validation, and verify it: hashes, fingerprint, seal,
+ballots, roll reconciliation, and a recount with `votes.rules.tally`, the same count as the
+web result.
 """
 from __future__ import annotations
 

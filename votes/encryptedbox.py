@@ -142,19 +142,21 @@ def check_bureau(vote_id: str, enc: dict) -> tuple[Bureau, list[str]]:
 def tally_entries(poll: rules.Poll, ballots) -> list[dict]:
     """`tally` of the document: for each college with ballots (in the colleges' order), its
     ballots' weight, the scale that makes their weights integers, and the combined ciphertexts.
-    `ballots`: (college, weight, ciphertexts as bytes: see `ciphertexts`) of every ballot."""
+    `ballots`: (college, weight, ciphertexts as bytes: see `ciphertexts`) of every ballot, or
+    (college, weight, summed ciphertexts, how many ballots) of ballots already summed."""
     by_college: dict = {}
-    for college, weight, cts in ballots:
-        by_college.setdefault(college, []).append((Fraction(weight), cts))
+    for college, weight, cts, *count in ballots:
+        by_college.setdefault(college, []).append((Fraction(weight), cts, count[0] if count
+                                                   else 1))
     rows = [size for size, _sums, _coefs in shape_of(poll).answers]
     out = []
     for college in [c.id for c in poll.colleges] or [None]:
         mine = by_college.get(college)
         if not mine:
             continue
-        k = tally.scale(w for w, _ in mine)
-        combined = tally.combine(mine, rows, k)
-        out.append({"college": college, "weight": write_number(sum(w for w, _ in mine)),
+        k = tally.scale(w for w, _, _ in mine)
+        combined = tally.combine([(w, cts) for w, cts, _ in mine], rows, k)
+        out.append({"college": college, "weight": write_number(sum(w * n for w, _, n in mine)),
                     "scale": k,
                     "ciphertexts": [[c.as_json() for c in row] for row in combined]})
     return out

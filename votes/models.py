@@ -207,6 +207,21 @@ class Ballot(db.Model):
         return json.loads(self.choice_json)
 
 
+class TallyPart(db.Model):
+    """An encrypted vote's running sum of the ciphertexts of its ballots of one college and
+    weight, in one of a few slots (a cast adds to a random slot: casts rarely wait for each
+    other). The close adds the slots up instead of every ballot again."""
+
+    __table_args__ = (sa.UniqueConstraint("vote_id", "college", "weight", "slot"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"))
+    college: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    weight: Mapped[str] = mapped_column(sa.String(32))
+    slot: Mapped[int]
+    ballots: Mapped[int] = mapped_column(default=0)
+    sums: Mapped[bytes] = mapped_column(sa.LargeBinary)  # α‖β of each choice, summed
+
+
 class Batch(db.Model):
     """Ballots counted by hand (show of hands, paper forms): summed weights per option."""
 

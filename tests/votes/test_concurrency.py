@@ -217,3 +217,38 @@ def test_holders_decrypting_at_once_open_the_box_once(crowd, make_coop, make_per
     box = json.loads(vote.box_json)
     assert len(box["decryptions"]) == 3 and box["result"]["outcome"] == "adopted"
     assert ballotbox.verify(box, fingerprint=vote.fingerprint)[0] == []
+
+
+def test_encrypted_casts_at_once_add_up_in_the_running_sums(crowd, make_coop, make_person,
+                                                           make_member):
+    """Twelve voters cast encrypted ballots at once: each cast adds to one of the running sums
+    under its row lock; the sums account for every ballot, as summing every ballot does."""
+    from tests.votes.test_ceremony import Browser, run
+    from tests.votes.test_encrypted_vote import encrypt
+    from votes import encryptedbox
+    from votes.services import tallying
+
+    coop = make_coop("smart")
+    admin = make_person("admin@example.org", roles={coop: "admin"})
+    holders = [make_member(coop).person for _ in range(3)]
+    voters = [make_member(coop).person.id for _ in range(12)]
+    vote = svc.create_vote(admin, coop, svc.VoteDraft(title="Plan"))
+    svc.name_holders(admin, vote, holders, 2)
+    run(vote, [Browser(p, vote, j) for j, p in enumerate(holders, 1)])
+    svc.open_vote(admin, vote, now=NOW, notify=False)
+    ballots = [encrypt(vote, ["for", "against"][i % 2]) for i in range(12)]
+    vote_id = vote.id
+
+    def attempt(i):
+        me, v = db.session.get(Person, voters[i]), db.session.get(Vote, vote_id)
+        return lambda: svc.cast(me, v, ballots[i], now=NOW) and "cast"
+
+    assert crowd(12, attempt) == ["cast"] * 12
+    db.session.expire_all()
+    vote = db.session.get(Vote, vote_id)
+    full = encryptedbox.tally_entries(
+        encryptedbox.poll_of_header(vote.opening["vote"], vote.opening["colleges"]),
+        db.session.execute(sa.select(Ballot.college, Ballot.weight, Ballot.ciphertexts)))
+    from votes.models import TallyPart
+    assert db.session.scalar(sa.select(sa.func.sum(TallyPart.ballots))) == 12
+    assert tallying.tally_of(vote) == full

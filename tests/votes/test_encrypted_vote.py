@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from governance.extensions import db
 from governance.models import AuditEntry
 from governance.services import DomainError, Forbidden
-from votes import ballotbox, bureau
+from votes import ballotbox, bureau, encryptedbox
 from votes import services as svc
 from votes.crypto import group as g
 from votes.models import Ballot, State
@@ -143,3 +143,22 @@ def test_the_result_page_reads_the_decrypted_totals(smart, ceremony_of, user):  
     assert body.status_code == 200 and "Awa" in text and "Elected" in text
     csv = user(admin).get(f"/votes/{vote.id}/results.csv").get_data(as_text=True)
     assert "o1" in csv or "Awa" in csv
+
+
+def test_the_close_sums_the_running_parts_or_every_ballot_when_they_disagree(encrypted_vote):
+    from votes.models import TallyPart
+    from votes.services import tallying
+    vote, _browsers, _admin, voters = encrypted_vote
+    for voter, choice in zip(voters, ["for", "against", "for", "for"], strict=False):
+        svc.cast(voter, vote, encrypt(vote, choice))
+    parts = db.session.scalars(sa.select(TallyPart).where(TallyPart.vote_id == vote.id)).all()
+    assert sum(p.ballots for p in parts) == 4
+    from_parts = tallying.tally_of(vote)
+    full = encryptedbox.tally_entries(
+        encryptedbox.poll_of_header(vote.opening["vote"], vote.opening["colleges"]),
+        db.session.execute(sa.select(Ballot.college, Ballot.weight, Ballot.ciphertexts)))
+    assert from_parts == full
+    busy = next(p for p in parts if p.ballots)
+    busy.ballots += 1  # a part that does not account for its ballots: every ballot is summed
+    db.session.flush()
+    assert tallying.tally_of(vote) == full

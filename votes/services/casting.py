@@ -21,6 +21,7 @@ from .. import ballotbox, encryptedbox, rules, second_factor
 from ..crypto import group
 from ..crypto.ballots import BadBallot
 from ..models import Ballot, Batch, Emargement, RollEntry, State, Vote
+from . import tallying
 from .access import check_held, colleges_of, is_open, lock_cast, lock_open, poll_of
 
 _TRACKER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -97,6 +98,8 @@ def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
             hash=digest, ciphertexts=sealed))
     except IntegrityError:
         raise DomainError("bad_ballot", {}) from None
+    if sealed is not None:
+        tallying.add_to_part(vote, entry.college, entry.weight, sealed)
     record(actor, "vote.cast", "vote", vote.id, cooperative_id=vote.cooperative_id)
     return Receipt(code, digest)
 

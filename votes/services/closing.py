@@ -17,6 +17,7 @@ from governance.services.journal import record
 
 from .. import ballotbox, encryptedbox, rules
 from ..models import Ballot, Batch, RollEntry, State, Vote
+from . import tallying
 from .access import check_held, colleges_of, lock, poll_of, require_admin
 from .sealing import sealed_box
 
@@ -52,7 +53,8 @@ def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
     vote.state, vote.closed_at = State.CLOSED, closed_at
     _rewrite_ballots(vote)
     if vote.encrypted:
-        entries = _tally(vote)
+        entries = tallying.tally_of(vote)
+        tallying.drop_parts(vote)
         vote.tally_json = json.dumps(entries)
         record(actor, "vote.close", "vote", vote.id, cooperative_id=vote.cooperative_id,
                after={"tally": ballotbox.sha256_hex(ballotbox.canonical(entries)),
@@ -91,16 +93,6 @@ def _rewrite_ballots(vote: Vote) -> None:
     db.session.expire_all()
 
 
-def _tally(vote: Vote) -> list[dict]:
-    """Each college's ballots weighted and summed, still encrypted (their proofs were checked
-    as they were cast)."""
-    poll = replace(poll_of(vote), colleges=tuple(
-        rules.College(c["id"], Fraction(c["weight"])) for c in colleges_of(vote)))
-    rows = db.session.execute(sa.select(Ballot.college, Ballot.weight, Ballot.ciphertexts)
-                              .where(Ballot.vote_id == vote.id))
-    return encryptedbox.tally_entries(poll, rows)
-
-
 def seal_opened(vote: Vote, entries: list[dict], decryptions: list[dict]) -> dict:
     """Seal an encrypted vote's box once its tally is decrypted (`entries` with their counts):
     count its totals, build and check the format 3 box. Runs inside the decryption's service."""
@@ -123,7 +115,7 @@ def purge_dead_rows() -> None:
     SQLite's deleted rows are overwritten by secure_delete)."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text("VACUUM ballot"))
+            conn.execute(sa.text("VACUUM ballot, tally_part"))
 
 
 def close(actor: Person | None, vote: Vote, *, now: datetime | None = None,

@@ -17,7 +17,7 @@ from governance.services.journal import record
 
 from .. import queries
 from ..models import CeremonyState, RollEntry, State, Vote
-from . import sealing
+from . import sealing, tallying
 from .access import check_held, require_admin
 
 
@@ -52,6 +52,8 @@ def open_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
     db.session.flush()
     opening = sealing.freeze(vote)
     vote.fingerprint = opening["fingerprint"]
+    if "encryption" in vote.opening:
+        tallying.prepare_parts(vote)
     record(actor, "vote.open", "vote", vote.id, cooperative_id=vote.cooperative_id,
            after={"roll": len(entries), "opening": opening,
                   "documents": [{"name": d.name, "sha256": d.sha256} for d in vote.documents]})
