@@ -452,8 +452,9 @@ def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict
     (`coopgov-ballot-box/3` with `encrypted`: its encryption, tally and decryptions).
 
     Numbers may be Fraction, int or number strings; the roll is sorted by voter, the ballots by
-    tracker, hashed; the opening's hashes are computed and the whole sealed. The result is
-    `result` when given (`verify` then recounts and compares it), else the recount.
+    tracker, hashed (a ballot's `hash`, when given, is the one computed as it was cast); the
+    opening's hashes are computed and the whole sealed. The result is `result` when given
+    (`verify` then recounts and compares it), else the recount.
     `closed_at` defaults to `vote["closed_at"]`. With `strict`, a box that would not verify,
     or whose fingerprint is not `fingerprint` (taken at opening), raises MalformedBox.
     """
@@ -463,7 +464,7 @@ def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict
         ballot = {"tracker": b["tracker"], "college": b.get("college"),
                   "weight": write_number(b.get("weight", 1), "ballot weight"),
                   "choice": b["choice"]}
-        ballot["hash"] = ballot_hash(vote["id"], ballot)
+        ballot["hash"] = b.get("hash") or ballot_hash(vote["id"], ballot)
         doc_ballots.append(ballot)
     encryption = encrypted["encryption"] if encrypted else None
     doc = {"format": FORMAT_V3 if encrypted else FORMAT, "vote": doc_vote,

@@ -81,10 +81,10 @@ def sealed_box(vote: Vote, *, result: dict | None = None, encrypted: dict | None
     """The sealed document of a closed vote (ballotbox.build refuses one that would not
     verify, or whose fingerprint is not the one taken at opening)."""
     ballots = [{"tracker": code, "college": college, "weight": weight,
-                "choice": json.loads(choice)}
-               for code, college, weight, choice in db.session.execute(
-                   sa.select(Ballot.tracker, Ballot.college, Ballot.weight, Ballot.choice_json)
-                   .where(Ballot.vote_id == vote.id))]
+                "choice": json.loads(choice), "hash": digest}
+               for code, college, weight, choice, digest in db.session.execute(
+                   sa.select(Ballot.tracker, Ballot.college, Ballot.weight, Ballot.choice_json,
+                             Ballot.hash).where(Ballot.vote_id == vote.id))]
     batches = [{"college": college, "counts": json.loads(counts)}
                for college, counts in db.session.execute(
                    sa.select(Batch.college, Batch.counts_json).where(Batch.vote_id == vote.id)
