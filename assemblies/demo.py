@@ -9,10 +9,15 @@ import sqlalchemy as sa
 
 from governance.extensions import db
 from governance.models import Person, utcnow
-from votes.demo import PLAN_NOTE, PLAN_TEXT
+from votes import bureau
+from votes.crypto import group as g
+from votes.demo import HOLDERS, PLAN_NOTE, PLAN_TEXT, seed
 
 from .models import Participant, Presence
-from .services import attendance, convocation, minutes, prepare, proxies, voting
+from .services import attendance, convocation, keys, minutes, prepare, proxies, voting
+
+SEEDS = [seed(n) for n in (1, 2, 3)]  # the demo key holders' codes (README.md)
+DRAW = g.seeded(b"coopgov demo assemblies")  # the demo browsers' randomness
 
 SITTING = datetime(2021, 11, 29, 13, 0)  # 14:00 in Paris
 # Per cooperative: shares of the roll in the room, online, voting in advance, giving a proxy
@@ -63,6 +68,7 @@ def _continuation_plan(coops, rng, admin, board) -> None:
         admin, assembly, "Pouvoirs pour les formalités",
         "L'assemblée donne tous pouvoirs au porteur d'une copie du présent procès-verbal pour "
         "accomplir les formalités légales.", board_approved=True)
+    holders = _hold_ceremonies(admin, assembly)
     convocation.convene(admin, assembly, now=SITTING - timedelta(days=19), notify=False)
     prepare.set_bureau(admin, assembly, board, admin, "Camille Dupont, Lucas Martin")
     room = _attendance(assembly, rng, admin)
@@ -72,11 +78,35 @@ def _continuation_plan(coops, rng, admin, board) -> None:
         for person_id, coop_slug in room:
             weights = ATTENDANCE[coop_slug][5]
             choice = rng.choices(["for", "against", "abstain"], weights)[0]
-            voting.cast_for_all(db.session.get(Person, person_id), resolution, choice)
+            person = db.session.get(Person, person_id)
+            voting.cast_for_all(person, resolution, None, {
+                f"{resolution.id}-{t.id}": _sealed(resolution, t.cooperative_id, choice)
+                for t in voting.ballot_targets(person, resolution)})
     voting.close_assembly(admin, assembly, now=SITTING + timedelta(hours=3))
+    for r in (plan, powers):  # holders 1 and 3 open the boxes; holder 2's key is not needed
+        for rv in r.votes:
+            bureau.open_box(rv.vote, [(holders[0], SEEDS[0], 1), (holders[2], SEEDS[2], 3)],
+                            DRAW)
     minutes.save_minutes(admin, assembly, DEBATES)
     minutes.approve_minutes(board, assembly, now=SITTING + timedelta(days=7))
     minutes.publish_minutes(admin, assembly, now=SITTING + timedelta(days=8))
+
+
+def _hold_ceremonies(admin, assembly) -> list[Person]:
+    """The demo key holders make the keys of every resolution's vote (as for SmartFr's own
+    votes); returns them."""
+    holders = [_person(e) for e in HOLDERS]
+    keys.name_key_holders(admin, assembly, holders, 2)
+    for r in assembly.resolutions:
+        for rv in r.votes:
+            bureau.run_ceremony(rv.vote, holders, SEEDS, 2, DRAW)
+    return holders
+
+
+def _sealed(resolution, cooperative_id: int, choice: str) -> dict:
+    """The ballot a voter's browser posts for `choice` on the cooperative's vote."""
+    vote = next(rv.vote for rv in resolution.votes if rv.cooperative_id == cooperative_id)
+    return bureau.encrypt_ballot(vote, choice, DRAW)
 
 
 def _attendance(assembly, rng, admin) -> list[tuple[int, str]]:
@@ -99,7 +129,8 @@ def _attendance(assembly, rng, admin) -> list[tuple[int, str]]:
                 present.append(place)
             elif draw < in_room + online + advance:
                 voting.vote_in_advance(person, place, {
-                    r.id: rng.choices(["for", "against", "abstain"], (80, 12, 8))[0]
+                    r.id: _sealed(r, coop.id, rng.choices(["for", "against", "abstain"],
+                                                          (80, 12, 8))[0])
                     for r in assembly.resolutions})
             elif draw < in_room + online + advance + blank:
                 proxies.give_proxy(person, place, None)
@@ -135,5 +166,6 @@ def _upcoming(coops, admin, board) -> None:
          "Proposée par des sociétaires : l'assemblée demande au conseil de doter les cercles "
          "contributifs d'un budget annuel.", False)]:
         prepare.add_resolution(admin, assembly, title, text, board_approved=approved)
+    _hold_ceremonies(admin, assembly)
     convocation.convene(admin, assembly, now=now, notify=False)
     prepare.set_bureau(admin, assembly, board, admin, "")

@@ -22,6 +22,8 @@ register_messages({
     "short_notice": _l("Only %(days)s days' notice: the statutes require %(required)s. Record "
                        "why this shorter notice is allowed, or choose a later date."),
     "second_call_twice": _l("A second call has already been convened."),
+    "minutes_boxes_closed": _l("The key holders have not opened every ballot box yet: the "
+                               "minutes are approved once every result is known."),
     "quorum_met": _l("Every cooperative has its quorum: no second call is needed."),
     "bad_presence": _l("Choose in the room, online or absent."),
     "attend_after_proxy": _l("This sociétaire gave a proxy: they must take it back before "

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from governance import rules as gov_rules
 from governance.extensions import db
-from governance.models import Cooperative, Person
+from governance.models import AuditEntry, Cooperative, Person
 from votes import queries as vote_queries
 from votes.models import Vote
 
@@ -86,12 +86,32 @@ class ResolutionMinutes:
 
 
 @dataclass
+class Opening:
+    """An encrypted box opened by the key holders: when, by whom, and the box's seal."""
+
+    at: datetime
+    holders: list[str]
+    seal: str
+
+
+@dataclass
+class Bureau:
+    """The bureau's keys of an assembly whose ballots were encrypted."""
+
+    holders: list[str]  # names, in the holders' order
+    threshold: int
+    ready_at: datetime | None  # the last ceremony completed
+    openings: dict[int, Opening]  # vote id → its opening
+
+
+@dataclass
 class Minutes:
     assembly: Assembly
     calls: list[Call]
     attendance: list[CoopAttendance]
     resolutions: list[ResolutionMinutes]
     sheet: list[SheetRow]
+    bureau: Bureau | None = None
 
 
 def gather(assembly: Assembly, labels: dict[str, str]) -> Minutes:
@@ -106,7 +126,31 @@ def gather(assembly: Assembly, labels: dict[str, str]) -> Minutes:
                 counts[row.attendance] += 1
         attendance.append(CoopAttendance(coop, end[coop.id], counts))
     return Minutes(assembly=assembly, calls=[Call(s, opening_quorum(s)) for s in assembly.sittings],
-                   attendance=attendance, resolutions=results(assembly, labels), sheet=sheet)
+                   attendance=attendance, resolutions=results(assembly, labels), sheet=sheet,
+                   bureau=bureau(assembly))
+
+
+def bureau(assembly: Assembly) -> Bureau | None:
+    """The key ceremony and the openings of the boxes, from the audit journal (one query)."""
+    if not assembly.key_threshold:
+        return None
+    people = {p.id: p.display_name for p in db.session.scalars(
+        sa.select(Person).where(Person.id.in_(assembly.key_holders)))}
+    names = [people.get(pid, "") for pid in assembly.key_holders]
+    vote_ids = [str(rv.vote_id) for r in assembly.resolutions for rv in r.votes]
+    entries = db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.object_id, AuditEntry.at, AuditEntry.summary)
+        .where(AuditEntry.object_type == "vote", AuditEntry.object_id.in_(vote_ids),
+               AuditEntry.action.in_(("vote.ceremony_confirm", "vote.box_opened")))
+        .order_by(AuditEntry.id)).all() if vote_ids else []
+    ready = [at for action, _v, at, _s in entries if action == "vote.ceremony_confirm"]
+    openings = {}
+    for action, vote_id, at, summary in entries:
+        if action == "vote.box_opened":
+            after = json.loads(summary).get("after", {})
+            openings[int(vote_id)] = Opening(at, [names[j - 1] for j in after.get("holders", [])
+                                                  if 0 < j <= len(names)], after.get("seal", ""))
+    return Bureau(names, assembly.key_threshold, max(ready) if ready else None, openings)
 
 
 def opening_quorum(sitting: Sitting) -> dict[int, rules.Quorum]:

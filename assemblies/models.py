@@ -4,6 +4,7 @@ frozen at convocation with the attendance register, and proxies."""
 from __future__ import annotations
 
 import enum
+import json
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -59,6 +60,10 @@ class Assembly(db.Model):
     debates: Mapped[str] = mapped_column(sa.Text, default="")  # the minutes' free text
     minutes_approved_at: Mapped[datetime | None]
     minutes_published_at: Mapped[datetime | None]
+    # Encrypted ballots: the bureau's key holders (person ids, in order) and how many of them
+    # open the boxes; every resolution's vote gets a key ceremony with them (docs/crypto.md).
+    key_holders_json: Mapped[str | None] = mapped_column(sa.Text)
+    key_threshold: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cooperative: Mapped[Cooperative] = relationship()
@@ -73,6 +78,10 @@ class Assembly(db.Model):
     @property
     def cooperatives(self) -> list[Cooperative]:
         return [m.cooperative for m in self.members]
+
+    @property
+    def key_holders(self) -> list[int]:
+        return json.loads(self.key_holders_json) if self.key_holders_json else []
 
     @property
     def sitting(self) -> Sitting | None:

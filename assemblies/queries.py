@@ -195,3 +195,11 @@ def live_turnout(assembly: Assembly) -> list[tuple[Resolution, object, object]]:
     from votes.queries import turnout
     return [(r, rv.cooperative, turnout(rv.vote)[0])
             for r in assembly.resolutions if r.opened and not r.closed for rv in r.votes]
+
+
+def ceremonies(assembly: Assembly) -> list[tuple]:
+    """(resolution, resolution vote, key ceremony) of each vote of the assembly's resolutions
+    that has one, in resolution order."""
+    from votes.queries import ceremony_of
+    found = [(r, rv, ceremony_of(rv.vote)) for r in assembly.resolutions for rv in r.votes]
+    return [row for row in found if row[2] is not None]

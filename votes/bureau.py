@@ -103,9 +103,15 @@ def encrypted_box(vote: dict, colleges: list[dict], roll: list[dict], choices, b
 def hold_ceremony(admin, vote, people: list, seeds: list[bytes], k: int, rng: g.Rng) -> None:
     """Name `people` the key holders of the draft `vote`, and run each one's three steps."""
     from . import services as svc
+    svc.name_holders(admin, vote, people, k)
+    run_ceremony(vote, people, seeds, k, rng)
+
+
+def run_ceremony(vote, people: list, seeds: list[bytes], k: int, rng: g.Rng) -> None:
+    """Each of the key holders `people` of the vote's ceremony does their three steps."""
+    from . import services as svc
     from .services.sealing import encryption
     where = lambda what, j=None: ceremony_context(vote.public_id, what, j)  # noqa: E731
-    svc.name_holders(admin, vote, people, k)
     for j, (person, seed) in enumerate(zip(people, seeds, strict=True), 1):
         e = threshold.encryption_key(seed)
         svc.publish_key(person, vote, g.point_hex(g.base(e)),
@@ -127,13 +133,10 @@ def hold_ceremony(admin, vote, people: list, seeds: list[bytes], k: int, rng: g.
 
 def encrypt_ballot(vote, choice, rng: g.Rng) -> dict:
     """What a voter's browser posts for `choice` in the open encrypted `vote`."""
-    from .crypto import ballots as crypto_ballots
+    from .encryptedbox import encrypt
     from .services import poll_of
-    poll = poll_of(vote)
-    return crypto_ballots.encrypt(
-        ballot_context(vote.public_id), g.point(vote.opening["encryption"]["public_key"]),
-        shape_of(poll), crypto_ballots.plain(poll.method, list(poll.options),
-                                             list(poll.grades), choice), rng)
+    return encrypt(vote.public_id, g.point(vote.opening["encryption"]["public_key"]),
+                   poll_of(vote), choice, rng)
 
 
 def open_box(vote, holders: list[tuple], rng: g.Rng) -> dict | None:

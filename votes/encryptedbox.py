@@ -63,6 +63,13 @@ def check_ballot(vote_id: str, y: bytes, poll: rules.Poll, choice) -> list:
     return crypto_ballots.check(ballot_context(vote_id), y, shape_of(poll), choice)
 
 
+def encrypt(vote_id: str, y: bytes, poll: rules.Poll, choice, rng: g.Rng) -> dict:
+    """`choice` encrypted with its proofs, as a voter's browser does (static/js/ballot.js)."""
+    return crypto_ballots.encrypt(
+        ballot_context(vote_id), y, shape_of(poll),
+        crypto_ballots.plain(poll.method, list(poll.options), list(poll.grades), choice), rng)
+
+
 def ciphertexts(choice) -> bytes:
     """The ciphertexts of a ballot already checked (when it was cast), as the tally reads them:
     α‖β of each choice, in order; no point validated again."""

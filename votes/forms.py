@@ -172,15 +172,15 @@ def read_ballot(vote, data) -> object:
 MAX_ENCRYPTED = 256 * 1024  # an encrypted ballot of 20 options of 10 grades is ~150 kB
 
 
-def read_encrypted(data) -> object:
+def read_encrypted(data, name: str = "ballot", limit: int = MAX_ENCRYPTED) -> object:
     """The encrypted ballot posted by the voter's browser (JSON), checked by `services.cast`.
     Without it (no JavaScript), a translated message says why nothing was taken."""
-    raw = data.get("ballot") or ""
+    raw = data.get(name) or ""
     if not raw:
         raise BallotMissing(_("Voting in this vote needs JavaScript: your browser encrypts your "
                               "ballot. Nothing was recorded."))
     try:
-        return boxjson.loads(raw) if len(raw) <= MAX_ENCRYPTED else None
+        return boxjson.loads(raw) if len(raw) <= limit else None
     except (boxjson.MalformedBox, RecursionError):
         return None  # refused by the service as a bad ballot
 

@@ -51,9 +51,9 @@ register_messages({
                              "Reload the page and do it again."),
     "ceremony_malformed": _l("What your browser sent was refused (%(why)s): nothing was "
                              "recorded."),
-    "ceremony_not_in_assembly": _l("An assembly's resolutions cannot be encrypted yet: their "
-                                   "ballots, proxies and advance votes go through the "
-                                   "assembly's pages, in clear."),
+    "ceremony_not_in_assembly": _l("The key holders of an assembly's resolutions are named "
+                                   "on the assembly's page: they hold the key of every "
+                                   "resolution."),
     "ceremony_not_done": _l("The vote's ballots are encrypted: it opens once every key "
                             "holder has done the three steps of the key ceremony."),
     "vote_not_closed": _l("The box is opened after the vote closes."),

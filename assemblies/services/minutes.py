@@ -32,6 +32,8 @@ def approve_minutes(actor: Person, assembly: Assembly, *, now: datetime | None =
     require_state(assembly, State.CLOSED)
     if assembly.minutes_approved_at is not None:
         raise DomainError("minutes_approved", {})
+    if any(rv.vote.awaiting_bureau for r in assembly.resolutions for rv in r.votes):
+        raise DomainError("minutes_boxes_closed", {})  # the minutes give every result
     assembly.minutes_approved_at = now or utcnow()
     journal(actor, assembly, "assembly.minutes_approve")
 

@@ -24,7 +24,7 @@ from ..models import (
     Sitting,
     State,
 )
-from . import as_domain, journal, require_manager, require_state
+from . import as_domain, journal, keys, require_manager, require_state
 
 MAX_DOCUMENTS = 20
 
@@ -115,6 +115,9 @@ def add_resolution(actor: Person, assembly: Assembly, title: str, text: str, kin
             body=resolution.text, kind=str(res_kind), held=True))
         db.session.add(ResolutionVote(resolution_id=resolution.id, cooperative_id=coop.id,
                                       vote_id=vote.id))
+    db.session.flush()
+    db.session.expire(resolution, ["votes"])
+    keys.start_ceremonies(assembly, resolution)  # encrypted like the others, if they are
     journal(actor, assembly, "assembly.resolution_add",
             after={"position": resolution.position, "title": resolution.title,
                    "kind": str(res_kind), "board_approved": board_approved})

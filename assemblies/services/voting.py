@@ -119,11 +119,9 @@ def cast(actor: Person, resolution: Resolution, target: Participant, choice: str
                             channel=channel)
 
 
-@service
-def cast_for_all(actor: Person, resolution: Resolution, choice: str) -> list:
-    """The actor votes the same way for themselves and every principal whose proxy they hold,
-    in each cooperative where they are present; returns the receipts of the ballots cast
-    (those already cast are skipped)."""
+def ballot_targets(actor: Person, resolution: Resolution) -> list[Participant]:
+    """Whose ballots the actor casts on the resolution: each of their places present at the
+    current call that gave no proxy, and the principals of the proxies they accepted."""
     assembly = _assembly_of(resolution)
     mine = db.session.scalars(sa.select(Participant).where(
         Participant.assembly_id == assembly.id, Participant.person_id == actor.id)).all()
@@ -133,18 +131,33 @@ def cast_for_all(actor: Person, resolution: Resolution, choice: str) -> list:
     present = [p for p in mine if p.presence != Presence.ABSENT and p.present_call == call]
     if not present:
         raise DomainError("vote_needs_presence", {})
-    votes.lock_open(_votes_of([resolution]))  # before any ballot: see votes.services.lock
     targets = []
     for p in present:
         if queries.proxy_given(p) is None:
             targets.append(p)
         targets += [x.principal for x in queries.proxies_held(p)
                     if x.state == ProxyState.ACCEPTED]
+    return targets
+
+
+@service
+def cast_for_all(actor: Person, resolution: Resolution, choice,
+                 ballots: dict | None = None) -> list:
+    """The actor votes the same way for themselves and every principal whose proxy they hold,
+    in each cooperative where they are present; returns the receipts of the ballots cast
+    (those already cast are skipped). An encrypted vote takes one ballot per voter, encrypted
+    by the actor's browser: `ballots` maps `<resolution id>-<participant id>` to each."""
+    targets = ballot_targets(actor, resolution)
+    votes.lock_open(_votes_of([resolution]))  # before any ballot: see votes.services.lock
     receipts = []
     for target in targets:
         vote = _resolution_vote(resolution, target.cooperative_id)
         if not _entry(vote, target.person_id).voted:
-            receipts.append(cast(actor, resolution, target, choice))
+            ballot = (ballots or {}).get(f"{resolution.id}-{target.id}") if vote.encrypted \
+                else choice
+            if ballot is None:
+                raise DomainError("bad_ballot", {})
+            receipts.append(cast(actor, resolution, target, ballot))
     return receipts
 
 
@@ -237,8 +250,9 @@ def _blank_proxies(actor, assembly: Assembly, resolution: Resolution, vote: Vote
     entries = db.session.scalars(sa.select(RollEntry).where(
         RollEntry.vote_id == vote.id, RollEntry.voted.is_(False),
         RollEntry.person_id.in_(principals))).all()
-    for entry in entries:
-        votes.put_ballot(actor, vote, entry, choice, channel="proxy")
+    for entry in entries:  # the chair's ballots: the rule's choice, encrypted here if need be
+        votes.put_ballot(actor, vote, entry, votes.encrypted_for(vote, choice)
+                         if vote.encrypted else choice, channel="proxy")
     return len(entries)
 
 
@@ -255,7 +269,8 @@ def _mark_participating(assembly: Assembly, vote: Vote) -> None:
 def close_resolutions(actor: Person, resolutions: list[Resolution],
                       *, now: datetime | None = None) -> dict[int, dict]:
     """Close resolutions: blank proxies are cast, participation is recorded on each roll, and
-    each cooperative's vote is sealed and counted. Returns {resolution id: {coop id: result}}."""
+    each cooperative's vote is sealed and counted. Returns {resolution id: {coop id: result}}
+    (None for an encrypted vote: its key holders open the box afterwards)."""
     if not resolutions:
         return {}
     assembly = _assembly_of(resolutions[0])
@@ -279,7 +294,7 @@ def close_resolutions(actor: Person, resolutions: list[Resolution],
         resolution.opened, resolution.closed = False, True
         journal(actor, assembly, "assembly.resolution_close",
                 after={"position": resolution.position,
-                       "outcomes": {str(k): v["outcome"]
+                       "outcomes": {str(k): v["outcome"] if v else "awaiting_bureau"
                                     for k, v in results[resolution.id].items()}})
     return results
 

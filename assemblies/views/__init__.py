@@ -40,4 +40,4 @@ def my_places(assembly: Assembly) -> list[Participant]:
         Participant.assembly_id == assembly.id, Participant.person_id == current_user.id)))
 
 
-from . import convocation, member, minutes, prepare, sitting  # noqa: E402,F401  (routes hang off `bp`)
+from . import convocation, keys, member, minutes, prepare, sitting  # noqa: E402,F401  (routes hang off `bp`)

@@ -2,6 +2,8 @@
 advance, join online, and vote in the sitting for themselves and their principals."""
 from __future__ import annotations
 
+import json
+
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -9,12 +11,16 @@ from flask_login import current_user, login_required
 
 from governance.extensions import db
 from governance.views import run
+from votes import encryptedbox
+from votes.forms import BallotMissing, read_encrypted
 
 from .. import bp
 from ..forms import CHOICES, AnswerForm, ProxyForm
-from ..models import Participant, Proxy, Resolution
+from ..models import Participant, Proxy, Resolution, State
 from ..services import attendance, proxies, voting
 from . import assembly_or_404, my_places
+
+MAX_SEALED = 400 * 1024  # ~1.5 kB an encrypted resolution ballot: for principals, advance votes
 
 
 def _back(assembly_id: int, anchor: str = "yours"):
@@ -92,6 +98,39 @@ def revoke_proxy(assembly_id, proxy_id):
     return _back(assembly.id)
 
 
+def sealing(assembly):
+    """For the templates, when the assembly's ballots are encrypted (else None):
+    `seal(resolutions, voters, radio)` gives the JSON that static/js/assembly-ballots.js
+    reads off a ballot form: for each resolution and voter, the key and context of the vote
+    that takes the ballot, the radio buttons of its choice (`radio`, or `r<resolution id>`
+    when None) and the key of its ballot in the posted `ballots` (`<resolution>-<voter>`)."""
+    if not assembly.key_threshold or assembly.state not in (State.CONVENED, State.OPEN):
+        return None
+
+    def seal(resolutions, voters, radio=None) -> str:
+        targets = []
+        for r in resolutions:
+            votes = {rv.cooperative_id: rv.vote for rv in r.votes}
+            for v in voters:
+                vote = votes[v.cooperative_id]
+                targets.append({"radio": radio or f"r{r.id}", "out": f"{r.id}-{v.id}",
+                                "context": encryptedbox.ballot_context(vote.public_id),
+                                "key": vote.opening["encryption"]["public_key"]})
+        return json.dumps(targets)
+    return seal
+
+
+def _sealed_ballots():
+    """The encrypted ballots posted by the voter's browser, by `<resolution>-<voter>`; a
+    translated error is flashed (and None returned) without them: no JavaScript."""
+    try:
+        ballots = read_encrypted(request.form, "ballots", MAX_SEALED)
+    except BallotMissing as err:
+        flash(str(err), "error")
+        return None
+    return ballots if isinstance(ballots, dict) else {}
+
+
 def _choice(name: str) -> str | None:
     value = request.form.get(name, "")
     return value if value in dict(CHOICES) else None
@@ -103,7 +142,13 @@ def advance(assembly_id, participant_id):
     """Vote in advance on every resolution (the online postal vote)."""
     assembly = assembly_or_404(assembly_id)
     place = _my_place(assembly, participant_id)
-    choices = {r.id: _choice(f"r{r.id}") for r in assembly.resolutions}
+    if assembly.key_threshold:
+        ballots = _sealed_ballots()
+        if ballots is None:
+            return _back(assembly.id)
+        choices = {r.id: ballots.get(f"{r.id}-{place.id}", {}) for r in assembly.resolutions}
+    else:
+        choices = {r.id: _choice(f"r{r.id}") for r in assembly.resolutions}
     if None in choices.values():
         flash(_("Choose for, against or abstain on every resolution."), "error")
         return _back(assembly.id)
@@ -148,12 +193,14 @@ def vote(assembly_id, resolution_id):
     or the same way for oneself and every principal (`all`)."""
     assembly = assembly_or_404(assembly_id)
     resolution = _resolution(assembly, resolution_id)
-    choice = _choice("choice")
-    if choice is None:
-        flash(_("Choose for, against or abstain."), "error")
+    ballots = _sealed_ballots() if assembly.key_threshold else None
+    choice = None if assembly.key_threshold else _choice("choice")
+    if ballots is None and choice is None:
+        if not assembly.key_threshold:
+            flash(_("Choose for, against or abstain."), "error")
         return _back(assembly.id, "sitting")
     if request.form.get("all"):
-        receipts = run(lambda: voting.cast_for_all(current_user, resolution, choice))
+        receipts = run(lambda: voting.cast_for_all(current_user, resolution, choice, ballots))
         if receipts is not None:
             flash(ngettext("%(num)s ballot cast.", "%(num)s ballots cast.", len(receipts)),
                   "success")
@@ -162,7 +209,8 @@ def vote(assembly_id, resolution_id):
     target = db.session.get(Participant, request.form.get("for", type=int) or 0)
     if target is None or target.assembly_id != assembly.id:
         abort(404)
-    receipt = run(lambda: voting.cast(current_user, resolution, target, choice),
+    mine = ballots.get(f"{resolution.id}-{target.id}", {}) if ballots is not None else choice
+    receipt = run(lambda: voting.cast(current_user, resolution, target, mine),
                   _("Ballot cast."))
     if receipt is not None:
         _flash_trackers([receipt])

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from governance import mail_queue
 from governance.extensions import db
-from governance.models import Cooperative, Membership
+from governance.models import Cooperative, Membership, Person
 from governance.permissions import can_admin, can_see
 from governance.views import load_coop, run
 from votes import queries as vote_queries
@@ -31,6 +31,7 @@ from ..models import Assembly, AssemblyCoop, State
 from ..services import convocation, prepare, voting
 from . import assembly_or_404, manages, my_places, require_manager
 from .convocation import convocation_context
+from .member import sealing
 
 
 @bp.get("/c/<slug>/assemblies")
@@ -88,6 +89,9 @@ def page(assembly: Assembly, status: int = 200, **forms):
     ctx["rooms"] = _rooms(assembly) if ctx["manages"] else {}
     ctx["small_colleges"] = _small_colleges(assembly) if ctx["manages"] else {}
     ctx.update(convocation_context(assembly))  # documents; emailed and postal counts
+    ctx["key_holder_names"] = [db.session.get(Person, pid).display_name
+                               for pid in assembly.key_holders]
+    ctx["seal"] = sealing(assembly)
     ctx.update(forms)
     return render_template("assemblies/show.html", **ctx), status
 

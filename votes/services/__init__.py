@@ -5,12 +5,14 @@ from .casting import (  # noqa: F401
     Receipt,
     add_hands,
     cast,
+    encrypted_for,
     entry_of,
     mark_participating,
     put_ballot,
     tracker,
 )
 from .ceremony import (  # noqa: F401
+    MAX_HOLDERS,
     confirm,
     name_holders,
     publish_key,

@@ -104,6 +104,14 @@ def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
     return Receipt(code, digest)
 
 
+def encrypted_for(vote: Vote, choice) -> dict:
+    """`choice` encrypted by the server, with its proofs: only for a ballot whose choice the
+    rules decide (a blank proxy given to the chair), never for a voter's."""
+    return encryptedbox.encrypt(vote.public_id, group.point(vote.opening["encryption"]
+                                                            ["public_key"]),
+                                poll_of(vote), choice, group.random_scalar)
+
+
 def _checked(vote: Vote, choice) -> tuple[str, bytes | None]:
     """The ballot's tracker once the ballot is checked, and an encrypted ballot's ciphertexts:
     its proofs hold (its tracker is its hash); a ballot in clear is one the method allows (a

@@ -32,19 +32,21 @@ def context(vote: Vote, what: str, position: int | None = None) -> str:
 
 
 @service
-def name_holders(actor: Person, vote: Vote, people: list[Person], k: int) -> KeyCeremony:
+def name_holders(actor: Person | None, vote: Vote, people: list[Person], k: int, *,
+                 held_ok: bool = False) -> KeyCeremony:
     """Start (or start again) the ceremony of a draft secret vote: `people` hold the key, any
-    `k` of them open the box. Secretariat only."""
+    `k` of them open the box. Secretariat only; an assembly names its bureau for each of its
+    resolutions' votes (`held_ok`), having checked the holders against its host."""
     require_admin(actor, vote.cooperative)
     if vote.state != State.DRAFT:
         raise DomainError("vote_not_draft", {})
     if not vote.secret:
         raise DomainError("ceremony_needs_secret", {})
-    if vote.held:  # its ballots come through the assembly's pages, in clear for now
+    if vote.held and not held_ok:  # the assembly names the bureau of all its resolutions
         raise DomainError("ceremony_not_in_assembly", {})
     if len({p.id for p in people}) != len(people) or not 1 <= k <= len(people) <= MAX_HOLDERS:
         raise DomainError("ceremony_holders", {"max": MAX_HOLDERS})
-    if not all(can_see(p, vote.cooperative) for p in people):
+    if not held_ok and not all(can_see(p, vote.cooperative) for p in people):
         raise DomainError("ceremony_holder_outside", {})
     old = db.session.scalar(sa.select(KeyCeremony).where(KeyCeremony.vote_id == vote.id))
     if old is not None:
