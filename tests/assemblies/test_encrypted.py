@@ -100,6 +100,11 @@ def test_encrypted_ballots_from_advance_votes_proxies_and_blank_proxies(sealed):
         voting.cast(m[7].person, second, place(a, m[7]), copied)
     stored = db.session.scalars(sa.select(Ballot.choice_json)).all()
     assert stored and not any('"for"' in c or '"against"' in c for c in stored)
+    # hands counted in the room stay a plain batch: on resolution 3, the room of college c
+    # (m7; m9 voted in advance) raises one hand for; the rest of the room abstains
+    hands = voting.enter_hands(s.admin, third, s.coop.id, {"c": {"for": 1}})
+    assert hands["c"] == {"for": "1", "against": "0", "abstain": "0"}
+    assert hands["a"]["abstain"] == "2"  # m1 and their principal m0
 
     voting.close_assembly(s.admin, a)
     assert all(v.awaiting_bureau for v in _ceremonies(a))
@@ -124,6 +129,10 @@ def test_encrypted_ballots_from_advance_votes_proxies_and_blank_proxies(sealed):
     counts = {c["id"]: c for c in vote_of(second).result["colleges"]}
     assert (counts["a"]["for"], counts["a"]["against"]) == ("0", "1")
     assert (counts["b"]["for"], counts["c"]["against"]) == ("1", "1")
+    # resolution 3 (board approved): the blank proxy for; m9 for in advance, m7's hand for
+    counts = {c["id"]: c for c in vote_of(third).result["colleges"]}
+    assert (counts["a"]["for"], counts["c"]["for"]) == ("1", "2")
+    assert json.loads(vote_of(third).box_json)["batches"]
 
     m_ = assembly_minutes.bureau(a)
     assert m_.threshold == 2 and len(m_.holders) == 3 and m_.ready_at is not None
@@ -132,3 +141,30 @@ def test_encrypted_ballots_from_advance_votes_proxies_and_blank_proxies(sealed):
     assert all(o.seal == json.loads(v.box_json)["seal"] for v in _ceremonies(a)
                for o in [m_.openings[v.id]])
     minutes.approve_minutes(s.admin, a)
+
+
+def test_without_javascript_nothing_is_taken_and_the_page_says_why(sealed, client, login):
+    s, a = sealed, sealed.assembly
+    m = s.members[9]
+    me = place(a, m)
+    login(m.person)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    html = client.get(f"/assemblies/{a.id}").get_data(as_text=True)
+    assert "data-encrypt=" in html and "needs JavaScript" in html
+    answer = client.post(f"/assemblies/{a.id}/places/{me.id}/advance",
+                         data={f"r{r.id}": "for" for r in s.resolutions},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "needs JavaScript: your browser encrypts your ballot. Nothing was recorded." in answer
+    for junk in ("{", '{"x": 1}', "[" * 100_000, json.dumps({f"{s.resolutions[0].id}-{me.id}":
+                                                            "for"})):
+        r = client.post(f"/assemblies/{a.id}/places/{me.id}/advance", data={"ballots": junk})
+        assert r.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 0
+    assert not place(a, m).voted_in_advance
+    # with the browser's ballots, keyed by resolution and place, the advance vote is taken
+    ballots = {f"{r.id}-{me.id}": bureau.encrypt_ballot(vote_of(r), "for", rng)
+               for r in s.resolutions}
+    r = client.post(f"/assemblies/{a.id}/places/{me.id}/advance",
+                    data={"ballots": json.dumps(ballots)}, follow_redirects=True)
+    assert "Your advance vote is in the ballot box" in r.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 3
