@@ -1,7 +1,8 @@
 """Real Chromium, an assembly whose ballots are encrypted: the secretariat names three key
 holders on the assembly's page; each holder makes the keys of both resolutions in one step
 of the assembly's ceremony page; a sociétaire votes in advance, a proxy holder votes for
-themselves and their principal; only encrypted ballots are posted; after the close two of the
+themselves and their principal; only encrypted ballots are posted (an audited encryption
+is re-made from the randomness it shows, then discarded); after the close two of the
 three holders open every box in one step each, and each box verifies."""
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from governance.extensions import db
 from tests.assemblies.conftest import _request, make_assembly, place  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD
 from votes import ballotbox
+from votes.crypto import ballots as crypto_ballots
+from votes.crypto import group as g
 from votes.models import Ballot, CeremonyState, KeyCeremony
 
 pytestmark = pytest.mark.browser
@@ -31,7 +34,7 @@ def _step(page, button, code=None):
 def _submit(page, radio):
     """Send the ballot form of this radio button (the page reloads with the receipt)."""
     with page.expect_navigation():
-        page.locator(radio).locator("xpath=ancestor::form").get_by_role("button").click()
+        page.locator(radio).locator("xpath=ancestor::form").locator('button[type="submit"]').click()
 
 
 def _posted(page, sent):
@@ -86,6 +89,17 @@ def test_an_encrypted_assembly_from_the_ceremony_to_the_opened_boxes(
     me = place(a, voter)
     page.check(f"#adv-{me.id}-{first.id}-for")
     page.check(f"#adv-{me.id}-{second.id}-against")
+    form = page.locator(f"#adv-{me.id}-{first.id}-for").locator("xpath=ancestor::form")
+    form.get_by_role("button", name=t("Check the encryption (then discard it)", "fr")).click()
+    audit = json.loads(form.locator("output.audit").inner_text())  # re-encrypted here with
+    randomness = iter(g.scalar(r) for r in audit["randomness"])  # the numbers it shows
+    shape = crypto_ballots.shape("resolution", 3)
+    for target in audit["targets"]:
+        plain = crypto_ballots.plain("resolution", ["for", "against", "abstain"], [],
+                                     audit["choices"][target["out"]])
+        assert crypto_ballots.encrypt(target["context"], g.point(target["key"]), shape, plain,
+                                      lambda: next(randomness)) == audit["ballots"][target["out"]]
+    assert set(audit["choices"].values()) == {"for", "against"}
     page.get_by_role("button", name=t("Put my advance vote in the ballot box", "fr")).click()
     expect(page.locator(".flash.success")).to_contain_text(t(
         "Your advance vote is in the ballot box. It counts for the quorum.", "fr"))
