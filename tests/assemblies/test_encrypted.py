@@ -168,3 +168,37 @@ def test_without_javascript_nothing_is_taken_and_the_page_says_why(sealed, clien
                     data={"ballots": json.dumps(ballots)}, follow_redirects=True)
     assert "Your advance vote is in the ballot box" in r.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 3
+
+
+def test_hostile_ballots_and_holders_change_nothing(sealed, client, login):
+    s, a = sealed, sealed.assembly
+    m = s.members[1]
+    me = place(a, m)
+    attendance.check_in(s.admin, me, "in_person")
+    voting.open_sitting(s.admin, a)
+    voting.open_resolutions(s.admin, list(a.resolutions))
+    login(m.person)
+    first = s.resolutions[0]
+    key = f"{first.id}-{me.id}"
+    for junk in [5, "for", [], [1, 2], {"answers": 5}, {"answers": [{"choices": 7}]},
+                 {"answers": [{"choices": [{"alpha": "zz", "beta": None}]}]}, None, True,
+                 {"answers": [[[[]]]]}, "\x00"]:
+        for form in ({"for": me.id, "ballots": json.dumps({key: junk})},
+                     {"all": "1", "ballots": json.dumps({key: junk})},
+                     {"for": me.id, "ballots": json.dumps(junk)}):
+            r = client.post(f"/assemblies/{a.id}/resolutions/{first.id}/vote", data=form)
+            assert r.status_code == 302, (junk, form)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 0
+    r = client.post(f"/assemblies/{a.id}/key-holders", data={"holders": "x@y"})
+    assert r.status_code == 403  # a member names no one
+    assert client.get(f"/assemblies/{a.id}/ceremony").status_code == 200  # a holder
+    login(s.members[5].person)
+    assert client.get(f"/assemblies/{a.id}/ceremony").status_code == 403  # not a holder
+    login(s.admin)
+    for form in ({"holders": "\x00\n" * 3, "threshold": "x"}, {"holders": "a" * 100000}, {},
+                 {"holders": s.admin.email, "threshold": "99999999999999999999"}):
+        r = client.post(f"/assemblies/{a.id}/key-holders", data=form)
+        assert r.status_code == 302
+    db.session.expire_all()
+    assert a.key_holders == [h.id for h in s.holders]  # convened: nothing changed
+    assert client.get(f"/assemblies/{a.id}/ceremony").status_code == 200
