@@ -447,7 +447,7 @@ def _compare(path: str, key: str | None, announced, recomputed, problems: list[s
 def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict],
           batches: list[dict] = (), *, call: int = 1, closed_at=None,
           result: dict | None = None, fingerprint: str | None = None,
-          strict: bool = True, encrypted: dict | None = None) -> dict:
+          strict: bool = True, encrypted: dict | None = None, text: bool = False):
     """A sealed `coopgov-ballot-box/2` document, from plain data in the document's shape
     (`coopgov-ballot-box/3` with `encrypted`: its encryption, tally and decryptions).
 
@@ -457,6 +457,8 @@ def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict
     (`verify` then recounts and compares it), else the recount.
     `closed_at` defaults to `vote["closed_at"]`. With `strict`, a box that would not verify,
     or whose fingerprint is not `fingerprint` (taken at opening), raises MalformedBox.
+    With `text`, returns the document and its published text (`dumps`), written from the
+    bytes its seal hashed instead of encoded again.
     """
     doc_vote, doc_colleges, doc_roll = _header(vote), _colleges(colleges), _roll(roll)
     doc_ballots = []
@@ -483,8 +485,9 @@ def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict
     if result is None:
         doc["seal"] = seal(doc)
         doc["result"] = verify(doc)[1]
-    doc["seal"] = seal(doc)
+    body = canonical({k: v for k, v in doc.items() if k != "seal"})
+    doc["seal"] = sha256_hex(body)  # seal(doc), its bytes kept for the text
     problems = verify(doc, fingerprint=fingerprint, trusted=True)[0]
     if strict and problems:
         raise MalformedBox("the ballot box would not verify: " + "; ".join(problems))
-    return doc
+    return (doc, dumps(doc, body)) if text else doc

@@ -104,10 +104,13 @@ def loads(data: str | bytes) -> dict:
 INDENTED_UP_TO = 1000  # ballots: a larger box is written compact (C encoder, ~20× faster)
 
 
-def dumps(doc: dict) -> str:
+def dumps(doc: dict, body: bytes | None = None) -> str:
     """The published text of a box (indented up to INDENTED_UP_TO ballots; hashes do not
-    depend on it)."""
+    depend on it). A larger one is written compact; from `body`, when given, the canonical
+    bytes of the document but its seal (which the seal hashes), with the seal last."""
     if len(doc.get("ballots") or ()) > INDENTED_UP_TO:
+        if body is not None:
+            return body[:-1].decode("utf-8") + f',"seal":"{doc["seal"]}"}}\n'
         return json.dumps(doc, ensure_ascii=False) + "\n"
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 

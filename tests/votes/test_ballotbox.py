@@ -24,6 +24,7 @@ from votes.ballotbox import (
     sha256_hex,
     verify,
 )
+from votes.boxjson import INDENTED_UP_TO
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXAMPLE = DATA / "ballot-box-example.json"
@@ -516,3 +517,24 @@ def test_a_box_of_format_1_tampered_is_caught():
     doc = json.loads(EXAMPLE_V1.read_text(encoding="utf-8"))
     assert verify(doc, fingerprint="ab" * 32)[0] == [
         "a box of format 1 has no fingerprint to compare"]
+
+
+def test_a_large_box_is_written_from_the_bytes_its_seal_hashed():
+    vote = {"id": "v-large", "title": "Test", "cooperative": "coop", "method": "resolution",
+            "secret": True, "options": RESOLUTION,
+            "rule": {"weighting": "none", "counting": "votes_cast", "threshold": "1/2",
+                     "strict": True, "quorum": None, "empty_college": "redistribute"},
+            "opened_at": "2024-03-01T09:00:00+01:00", "closed_at": "2024-03-08T18:00:00+01:00"}
+    n = INDENTED_UP_TO + 1
+    roll = [{"voter": f"v{i:05}", "college": None, "weight": 1, "participating": True,
+             "voted": True} for i in range(n)]
+    ballots = [{"tracker": f"T{i:05}", "college": None, "weight": 1,
+                "choice": ("for", "against", "abstain")[i % 3]} for i in range(n)]
+    doc, text = build(vote, [], roll, ballots, text=True)
+    assert json.loads(text) == json.loads(dumps(doc)) == doc  # the same document
+    assert text.endswith(f',"seal":"{doc["seal"]}"}}\n') and "\n" not in text[:-1]
+    problems, result = verify(text)
+    assert problems == [] and result == doc["result"]
+    assert result["colleges"][0]["for"] == str(len(range(0, n, 3)))
+    small, small_text = build(vote, [], roll[:3], ballots[:3], text=True)
+    assert small_text == dumps(small)  # a small box stays indented

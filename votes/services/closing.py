@@ -62,11 +62,10 @@ def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
         return None
     grouped = _grouped(vote)
     try:  # its recount must agree, and its fingerprint be the one taken at opening
-        box = sealed_box(vote, result=count(vote, grouped).as_json())
+        box, vote.box_json = sealed_box(vote, result=count(vote, grouped).as_json(), text=True)
     except ballotbox.MalformedBox as err:
         log.error("vote %s not sealed: %s", vote.id, err)
         raise DomainError("box_not_sealed", {}) from None
-    vote.box_json = ballotbox.dumps(box)
     vote.summary_json = json.dumps(_summary(box, grouped[1]), ensure_ascii=False)
     record(actor, "vote.close", "vote", vote.id, cooperative_id=vote.cooperative_id,
            after={"seal": box["seal"], "fingerprint": box["opening"]["fingerprint"],
@@ -99,13 +98,13 @@ def seal_opened(vote: Vote, entries: list[dict], decryptions: list[dict]) -> dic
     grouped = _grouped(vote)
     totals = encryptedbox.totals_of(poll_of(vote), entries)
     try:
-        box = sealed_box(vote, result=count(vote, grouped, totals).as_json(), encrypted={
-            "encryption": vote.opening["encryption"], "tally": entries,
-            "decryptions": decryptions})
+        box, vote.box_json = sealed_box(
+            vote, result=count(vote, grouped, totals).as_json(), text=True, encrypted={
+                "encryption": vote.opening["encryption"], "tally": entries,
+                "decryptions": decryptions})
     except ballotbox.MalformedBox as err:
         log.error("vote %s not sealed: %s", vote.id, err)
         raise DomainError("box_not_sealed", {}) from None
-    vote.box_json = ballotbox.dumps(box)
     vote.summary_json = json.dumps(_summary(box, [], totals), ensure_ascii=False)
     return box
 

@@ -76,10 +76,11 @@ def freeze(vote: Vote) -> dict:
     return ballotbox.opening(frozen["vote"], frozen["colleges"], roll(vote), keys)
 
 
-def sealed_box(vote: Vote, *, result: dict | None = None, encrypted: dict | None = None
-               ) -> dict:
+def sealed_box(vote: Vote, *, result: dict | None = None, encrypted: dict | None = None,
+               text: bool = False):
     """The sealed document of a closed vote (ballotbox.build refuses one that would not
-    verify, or whose fingerprint is not the one taken at opening)."""
+    verify, or whose fingerprint is not the one taken at opening); with `text`, and its
+    published text."""
     ballots = [{"tracker": code, "college": college, "weight": weight,
                 "choice": json.loads(choice), "hash": digest}
                for code, college, weight, choice, digest in db.session.execute(
@@ -91,4 +92,4 @@ def sealed_box(vote: Vote, *, result: dict | None = None, encrypted: dict | None
                    .order_by(Batch.id))]
     return ballotbox.build(header(vote), colleges_of(vote), roll(vote), ballots, batches,
                            call=vote.call, closed_at=_aware(vote.closed_at), result=result,
-                           fingerprint=vote.fingerprint, encrypted=encrypted)
+                           fingerprint=vote.fingerprint, encrypted=encrypted, text=text)
