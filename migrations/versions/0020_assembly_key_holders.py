@@ -8,7 +8,6 @@ Create Date: 2026-12-03 14:20:00
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0020'
 down_revision = '0019'
