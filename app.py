@@ -65,6 +65,8 @@ def create_app(config: dict | None = None) -> Flask:
     ext.login_manager.login_message = _l("Please log in to see this page.")
     ext.login_manager.login_message_category = "info"
 
+    from governance.urls import IdConverter
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     from governance import register_governance
     register_governance(app)
     from votes import register_votes
