@@ -273,7 +273,8 @@ def _insert_ballots(vote, n: int, y: bytes, sample: dict, colleges: list) -> int
                            "choice": choice}
                 ballots.append(dict(
                     id=secrets.token_hex(16), vote_id=vote.id, tracker=tracker,
-                    college=college, weight="1", choice_json=json.dumps(choice),
+                    college=college, weight="1",
+                    choice_json=ballotbox.canonical(choice).decode("utf-8"),
                     hash=ballotbox.ballot_hash(vote.public_id, content), ciphertexts=blob))
             conn.execute(sa.insert(Ballot), ballots)
         _fill_parts(conn, vote.id, blobs, n, colleges)
@@ -309,7 +310,7 @@ def main(argv=None) -> int:
         out = close_and_open(args.database_url, args.ballots)
         total = out["close_vote_s"] + sum(out["uploads_s"])
         print(f"Close and opening of {out['ballots']:,} encrypted ballots (PostgreSQL):\n"
-              f"  close_vote (lock, rewrite, sums per college) {out['close_vote_s']:7.2f} s\n"
+              f"  close_vote (lock, sums per college)         {out['close_vote_s']:7.2f} s\n"
               f"  VACUUM of the ballots                        {out['vacuum_s']:7.2f} s\n"
               f"  holder 1's upload (proofs checked)           {out['uploads_s'][0]:7.2f} s\n"
               f"  holder 2's upload (checked, decrypted, counted, box of {out['box MB']:.0f} MB "

@@ -25,6 +25,24 @@ def canonical(value) -> bytes:
                       ensure_ascii=False).encode("utf-8")
 
 
+class Raw:
+    """JSON text already in canonical form (an encrypted ballot's choice as stored at cast),
+    spliced as is into a document's bytes instead of parsed and encoded again. Not a string:
+    encoding a document that holds one fails instead of writing the text as a string."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+def is_canonical_text(text: str) -> bool:
+    """Whether stored JSON text can be spliced as canonical: the cast writes an encrypted
+    ballot's choice canonically (no spaces; its values are hex, numbers and names), while
+    earlier rows went through `json.dumps`, whose separators always hold a space."""
+    return " " not in text
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -104,14 +122,20 @@ def loads(data: str | bytes) -> dict:
 INDENTED_UP_TO = 1000  # ballots: a larger box is written compact (C encoder, ~20× faster)
 
 
-def dumps(doc: dict, body: bytes | None = None) -> str:
+def dumps(doc: dict, body: str | None = None) -> str:
     """The published text of a box (indented up to INDENTED_UP_TO ballots; hashes do not
     depend on it). A larger one is written compact; from `body`, when given, the canonical
-    bytes of the document but its seal (which the seal hashes), with the seal last."""
-    if len(doc.get("ballots") or ()) > INDENTED_UP_TO:
+    text of the document but its seal (whose bytes the seal hashes), with the seal last."""
+    ballots = doc.get("ballots") or ()
+    if len(ballots) > INDENTED_UP_TO:
         if body is not None:
-            return body[:-1].decode("utf-8") + f',"seal":"{doc["seal"]}"}}\n'
+            return body[:-1] + f',"seal":"{doc["seal"]}"}}\n'
+        if any(isinstance(b.get("choice"), Raw) for b in ballots):
+            raise ValueError("a box with spliced choices is written from its canonical bytes")
         return json.dumps(doc, ensure_ascii=False) + "\n"
+    if any(isinstance(b.get("choice"), Raw) for b in ballots):
+        doc = doc | {"ballots": [b | {"choice": json.loads(b["choice"].text)}
+                                 if isinstance(b["choice"], Raw) else b for b in ballots]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -181,7 +181,37 @@ def test_the_example_box_of_format_3_verifies():
     assert ballotbox.verify(doc)[0] == []
 
 
+def _rebuilt(doc: dict, choice_of) -> tuple[dict, str]:
+    """The box built again from its own parts, each ballot's choice given by `choice_of`."""
+    vote = doc["vote"] | {"closed_at": doc["closed_at"]}
+    ballots = [b | {"choice": choice_of(b["choice"])} for b in doc["ballots"]]
+    return ballotbox.build(vote, doc["colleges"], doc["roll"], ballots, doc["batches"],
+                           call=doc["call"], result=doc["result"], text=True, encrypted={
+                               k: doc[k] for k in ballotbox.ENCRYPTED_PARTS})
 
+
+@pytest.mark.parametrize("indented_up_to", [1000, 2])  # the box indented, and written compact
+def test_choices_spliced_as_stored_seal_the_same_box(box, monkeypatch, indented_up_to):
+    """The server seals an encrypted box from each choice's canonical text as stored at cast
+    (never parsed): the same seal and the same published text as from parsed choices."""
+    import votes.boxjson as boxjson
+    monkeypatch.setattr(boxjson, "INDENTED_UP_TO", indented_up_to)
+    parsed, parsed_text = _rebuilt(box, lambda c: c)
+    spliced, text = _rebuilt(box, lambda c: boxjson.Raw(ballotbox.canonical(c).decode("utf-8")))
+    assert spliced["seal"] == parsed["seal"] == box["seal"]
+    assert text == parsed_text and json.loads(text) == json.loads(ballotbox.dumps(box))
+    assert ballotbox.verify(text)[0] == []
+    with pytest.raises(ValueError):  # a spliced choice needs the hash and result of the server
+        ballotbox.build(box["vote"] | {"closed_at": box["closed_at"]}, box["colleges"],
+                        box["roll"], [b | {"choice": boxjson.Raw("{}")} for b in box["ballots"]],
+                        encrypted={k: box[k] for k in ballotbox.ENCRYPTED_PARTS})
+
+
+def test_only_canonical_text_is_spliced(box):
+    choice = box["ballots"][0]["choice"]
+    from votes.boxjson import is_canonical_text
+    assert is_canonical_text(ballotbox.canonical(choice).decode())
+    assert not is_canonical_text(json.dumps(choice))  # a row written before: parsed again
 
 
 def test_many_ballots_are_checked_on_every_core_with_the_same_findings(box, monkeypatch):

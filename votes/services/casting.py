@@ -94,7 +94,7 @@ def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
     try:  # an encrypted ballot's tracker is its hash: the same ballot twice is refused
         db.session.execute(sa.insert(Ballot).values(
             id=secrets.token_hex(16), vote_id=vote.id, tracker=code, college=entry.college,
-            weight=entry.weight, choice_json=json.dumps(choice, ensure_ascii=False),
+            weight=entry.weight, choice_json=_stored(choice, sealed),
             hash=digest, ciphertexts=sealed))
     except IntegrityError:
         raise DomainError("bad_ballot", {}) from None
@@ -102,6 +102,14 @@ def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
         tallying.add_to_part(vote, entry.college, entry.weight, sealed)
     record(actor, "vote.cast", "vote", vote.id, cooperative_id=vote.cooperative_id)
     return Receipt(code, digest)
+
+
+def _stored(choice, sealed: bytes | None) -> str:
+    """The choice as the ballot row keeps it: an encrypted one canonically, so that the box
+    is sealed from these very bytes (sealing.sealed_box)."""
+    if sealed is not None:
+        return ballotbox.canonical(choice).decode("utf-8")
+    return json.dumps(choice, ensure_ascii=False)
 
 
 def encrypted_for(vote: Vote, choice) -> dict:
