@@ -2,13 +2,17 @@
 
 `queue()` adds a message inside a service's transaction, so it leaves only if the change
 commits. `send_queued()` sends what waits, claiming each message with a conditional update so
-that two senders never send it twice. A view that queued mail calls `send_in_background()`
-after its service; `flask mail send` (run by cron, like `votes close-due`) sends what a stopped
+that two senders never send it twice. A request that queued mail sends it after its response
+(`init_app`); `flask mail send` (run by cron, like `votes close-due`) sends what a stopped
 process left and retries failures, up to MAX_ATTEMPTS.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
+from flask import current_app, g, has_app_context, has_request_context, url_for
+from flask_babel import force_locale
 
 from .extensions import db
 from .mail import Mailer, MailError, in_background
@@ -19,6 +23,39 @@ MAX_ATTEMPTS = 5
 
 def queue(to: str, subject: str, body: str) -> None:
     db.session.add(QueuedMail(to=to, subject=subject, body=body))
+    if has_app_context():
+        g.mail_queued = True  # sent after the request (`init_app`)
+
+
+def init_app(app) -> None:
+    """Send what a request queued once its response is ready, in the mail thread: no view
+    has to remember to (a message whose service rolled back was never queued)."""
+
+    @app.after_request
+    def _send_queued_mail(response):
+        if g.pop("mail_queued", False):
+            send_in_background()
+        return response
+
+
+def queue_each(people: Iterable, default_locale: str, subject, body) -> int:
+    """Queue `subject` and `body` (lazy strings, with their values) to each person with an
+    address, written in their language (else `default_locale`). Returns how many."""
+    n = 0
+    for person in people:
+        if person.email:
+            with force_locale(person.locale or default_locale):
+                queue(person.email, str(subject), str(body))
+            n += 1
+    return n
+
+
+def link(endpoint: str, **values) -> str:
+    """A page's address for a message: absolute within a request, else its path (a close by
+    the clock runs without one)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 def send_queued() -> tuple[int, int]:

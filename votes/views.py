@@ -29,7 +29,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance import documents, mail_queue
+from governance import documents
 from governance.extensions import db, htmx
 from governance.formatting import number, share
 from governance.mail import send_after
@@ -297,7 +297,6 @@ def open_vote(vote_id):
         return _back(vote)
     size = run(lambda: svc.open_vote(current_user, vote))
     if size is not None:
-        mail_queue.send_in_background()
         flash(ngettext("The vote is open: %(num)s voter on the roll.",
                        "The vote is open: %(num)s voters on the roll.", size), "success")
     return _back(vote)

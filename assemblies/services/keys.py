@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 
+from flask_babel import lazy_gettext as _l
+
+from governance import mail_queue
 from governance.extensions import db
 from governance.models import Person
 from governance.permissions import can_see
@@ -33,7 +36,31 @@ def name_key_holders(actor: Person, assembly: Assembly, people: list[Person], k:
         started += start_ceremonies(assembly, resolution, people)
     journal(actor, assembly, "assembly.key_holders",
             after={"threshold": k, "holders": [p.id for p in people]})
+    mail_queue.queue_each(
+        people, assembly.cooperative.default_locale,
+        _l("You hold a key of the general assembly: %(title)s", title=assembly.title),
+        _l("%(coop)s names you one of the %(n)s key holders of the general assembly "
+           "\"%(title)s\": any %(k)s of you open the boxes of its resolutions once they are "
+           "closed.\n\nCreate your key from your own browser: %(link)s\n\nYour key code never "
+           "leaves your browser. Keep it safe: without the codes of %(k)s holders the boxes "
+           "cannot be opened.",
+           coop=assembly.cooperative.name, n=len(people), k=k, title=assembly.title,
+           link=mail_queue.link("assemblies.ceremony", assembly_id=assembly.id)))
     return started
+
+
+def tell_closed(assembly: Assembly) -> None:
+    """Resolutions are closed: ask the assembly's key holders to open their boxes."""
+    mail_queue.queue_each(
+        [db.session.get(Person, pid) for pid in assembly.key_holders],
+        assembly.cooperative.default_locale,
+        _l("Open the boxes of the general assembly: %(title)s", title=assembly.title),
+        _l("Resolutions of the general assembly \"%(title)s\" of %(coop)s are closed. As one "
+           "of its key holders, decrypt your part of their tallies from your browser with your "
+           "key code: %(link)s\n\n%(k)s holders are needed to open the boxes; the results are "
+           "published when they have.",
+           title=assembly.title, coop=assembly.cooperative.name, k=assembly.key_threshold,
+           link=mail_queue.link("assemblies.ceremony", assembly_id=assembly.id)))
 
 
 def start_ceremonies(assembly: Assembly, resolution: Resolution,

@@ -16,7 +16,7 @@ from votes.models import RollEntry, Vote
 
 from .. import queries, rules
 from ..models import Assembly, Participant, Presence, Proxy, ProxyState, Resolution, State
-from . import journal, move, require_manager, require_state
+from . import journal, keys, move, require_manager, require_state
 
 
 @service
@@ -296,6 +296,8 @@ def close_resolutions(actor: Person, resolutions: list[Resolution],
                 after={"position": resolution.position,
                        "outcomes": {str(k): v["outcome"] if v else "awaiting_bureau"
                                     for k, v in results[resolution.id].items()}})
+    if any(v is None for closed in results.values() for v in closed.values()):
+        keys.tell_closed(assembly)
     return results
 
 

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from governance import mail_queue
 from governance.extensions import db
 from governance.models import Cooperative, Membership, Person
 from governance.permissions import can_admin, can_see
@@ -200,7 +199,6 @@ def convene(assembly_id):
     flash(ngettext("The assembly is convened: %(num)s sociétaire is on its roll.",
                    "The assembly is convened: %(num)s sociétaires are on its roll.", count),
           "success")
-    mail_queue.send_in_background()
     return redirect(url_for("assemblies.show", assembly_id=assembly.id))
 
 
@@ -219,5 +217,4 @@ def second_call(assembly_id):
                   _("The second call is convened."))
     if sitting is None:
         return page(assembly, 400, second_form=form)
-    mail_queue.send_in_background()
     return redirect(url_for("assemblies.show", assembly_id=assembly.id))

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from assemblies import minutes as assembly_minutes
 from assemblies.services import attendance, convocation, keys, minutes, prepare, proxies, voting
 from governance.extensions import db
+from governance.models import QueuedMail
 from governance.services import DomainError, Forbidden
 from votes import ballotbox, bureau
 from votes.crypto import group as g
@@ -34,6 +35,9 @@ def sealed(make_assembly):
     s = make_assembly()
     s.holders = [m.person for m in s.members[:3]]
     assert keys.name_key_holders(s.admin, s.assembly, s.holders, 2) == 2
+    told = db.session.scalars(sa.select(QueuedMail)).all()  # once, not once per resolution
+    assert sorted(m.to for m in told) == sorted(p.email for p in s.holders)
+    assert all(f"/assemblies/{s.assembly.id}/ceremony" in m.body for m in told)
     with pytest.raises(DomainError, match="ceremony_not_done"):
         convocation.convene(s.admin, s.assembly)
     third = prepare.add_resolution(s.admin, s.assembly, "Affectation du résultat", "Texte.")
@@ -106,8 +110,12 @@ def test_encrypted_ballots_from_advance_votes_proxies_and_blank_proxies(sealed):
     assert hands["c"] == {"for": "1", "against": "0", "abstain": "0"}
     assert hands["a"]["abstain"] == "2"  # m1 and their principal m0
 
+    db.session.execute(sa.delete(QueuedMail))
     voting.close_assembly(s.admin, a)
     assert all(v.awaiting_bureau for v in _ceremonies(a))
+    asked = db.session.scalars(sa.select(QueuedMail)).all()  # once for all the boxes
+    assert sorted(m.to for m in asked) == sorted(p.email for p in s.holders)
+    assert all(f"/assemblies/{a.id}/ceremony" in m.body for m in asked)
     prepare.set_bureau(s.admin, a, s.admin, None, "")
     with pytest.raises(DomainError, match="minutes_boxes_closed"):
         minutes.approve_minutes(s.admin, a)

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from governance.extensions import db
-from governance.models import AuditEntry
+from governance.models import AuditEntry, QueuedMail
 from governance.services import DomainError, Forbidden
 from votes import services as svc
 from votes.crypto import elgamal, proofs, threshold
@@ -107,6 +107,23 @@ def test_three_holders_make_a_key_any_two_of_them_open(ceremony_of):
         AuditEntry.action.like("vote.ceremony%")).order_by(AuditEntry.id)).all()
     assert actions == ["vote.ceremony_start"] + ["vote.ceremony_key"] * 3 + \
         ["vote.ceremony_shares"] * 3 + ["vote.ceremony_confirm"] * 3
+
+
+def mails() -> dict[str, QueuedMail]:
+    return {m.to: m for m in db.session.scalars(sa.select(QueuedMail))}
+
+
+def test_each_holder_is_told_by_mail_in_their_language(ceremony_of, smart):
+    coop, admin, voters = smart
+    voters[1].locale = "en"
+    db.session.commit()
+    vote, browsers = ceremony_of()
+    sent = mails()
+    assert set(sent) == {b.person.email for b in browsers}
+    assert all(f"/votes/{vote.id}/ceremony" in m.body for m in sent.values())
+    assert sent[voters[1].email].subject == "You hold a key of the vote: Plan"
+    assert "any 2 of you open its box" in sent[voters[1].email].body
+    assert sent[voters[0].email].subject == "Vous détenez une clé du scrutin : Plan"
 
 
 def test_steps_come_in_order_once_each_from_holders_only(ceremony_of, smart):

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from governance.extensions import db
-from governance.models import AuditEntry
+from governance.models import AuditEntry, QueuedMail
 from governance.services import DomainError, Forbidden
 from votes import ballotbox, bureau, encryptedbox
 from votes import services as svc
@@ -58,8 +58,12 @@ def test_an_encrypted_vote_is_cast_closed_and_opened_by_two_holders_of_three(enc
     stored = db.session.scalars(sa.select(Ballot.choice_json)).all()
     assert all('"for"' not in s and '"against"' not in s for s in stored)
     assert {r.tracker for r in receipts} == set(db.session.scalars(sa.select(Ballot.tracker)))
+    db.session.execute(sa.delete(QueuedMail))
     assert svc.close(admin, vote) is None
     assert vote.state == State.CLOSED and vote.awaiting_bureau and vote.box_json is None
+    asked = db.session.scalars(sa.select(QueuedMail)).all()  # the holders, to open the box
+    assert {m.to for m in asked} == {b.person.email for b in browsers}
+    assert all(f"/votes/{vote.id}/ceremony" in m.body for m in asked)
     assert holders_open(vote, browsers, {1}) == [None]  # one of the two needed
     (result,) = holders_open(vote, browsers, {3})
     assert result["colleges"][0]["for"] == "2" and result["outcome"] == "adopted"

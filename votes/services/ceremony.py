@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from governance import mail_queue
 from governance.extensions import db
 from governance.models import Person
 from governance.permissions import can_see
@@ -59,7 +61,30 @@ def name_holders(actor: Person | None, vote: Vote, people: list[Person], k: int,
     db.session.flush()
     record(actor, "vote.ceremony_start", "vote", vote.id, cooperative_id=vote.cooperative_id,
            after={"threshold": k, "holders": [p.id for p in people]})
+    if not held_ok:  # an assembly tells its holders once for all its votes
+        mail_queue.queue_each(
+            people, vote.cooperative.default_locale,
+            _l("You hold a key of the vote: %(title)s", title=vote.title),
+            _l("%(coop)s names you one of the %(n)s key holders of the vote \"%(title)s\": any "
+               "%(k)s of you open its box once it is closed.\n\nCreate your key from your own "
+               "browser: %(link)s\n\nYour key code never leaves your browser. Keep it safe: "
+               "without the codes of %(k)s holders the box cannot be opened.",
+               coop=vote.cooperative.name, n=len(people), k=k, title=vote.title,
+               link=mail_queue.link("votes.ceremony", vote_id=vote.id)))
     return ceremony
+
+
+def tell_closed(vote: Vote) -> None:
+    """The vote is closed: ask its key holders to decrypt their part of its tally."""
+    ceremony = db.session.scalar(sa.select(KeyCeremony).where(KeyCeremony.vote_id == vote.id))
+    mail_queue.queue_each(
+        [h.person for h in ceremony.holders], vote.cooperative.default_locale,
+        _l("Open the box of the vote: %(title)s", title=vote.title),
+        _l("The vote \"%(title)s\" of %(coop)s is closed. As one of its key holders, decrypt "
+           "your part of its tally from your browser with your key code: %(link)s\n\n%(k)s "
+           "holders are needed to open the box; the result is published when they have.",
+           title=vote.title, coop=vote.cooperative.name, k=ceremony.threshold,
+           link=mail_queue.link("votes.ceremony", vote_id=vote.id)))
 
 
 def _step(actor: Person, vote: Vote, state: CeremonyState) -> tuple[KeyCeremony, KeyHolder]:

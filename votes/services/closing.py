@@ -17,7 +17,7 @@ from governance.services.journal import record
 
 from .. import ballotbox, encryptedbox, rules
 from ..models import Ballot, Batch, RollEntry, State, Vote
-from . import tallying
+from . import ceremony, tallying
 from .access import check_held, colleges_of, lock, poll_of, require_admin
 from .sealing import sealed_box
 
@@ -58,6 +58,8 @@ def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
         record(actor, "vote.close", "vote", vote.id, cooperative_id=vote.cooperative_id,
                after={"tally": ballotbox.sha256_hex(ballotbox.canonical(entries)),
                       "fingerprint": vote.fingerprint})
+        if not held_ok:  # an assembly asks its holders once for all its boxes
+            ceremony.tell_closed(vote)
         return None
     _rewrite_ballots(vote)
     grouped = _grouped(vote)
