@@ -29,6 +29,9 @@ ERROR_TEXTS = {
     500: _l("An unexpected error happened. It has been logged; nothing was changed."),
 }
 
+NUL_TEXT = _l("The request holds a character the site does not accept (a NUL byte). Nothing "
+              "was changed.")
+
 
 def select_locale() -> str:
     """Account choice, else the visitor's choice, else Accept-Language, else the cooperative's."""
@@ -80,6 +83,18 @@ def create_app(config: dict | None = None) -> Flask:
     from contributions import register_contributions
     register_contributions(app)
 
+    @app.before_request
+    def refuse_nul_bytes():
+        """A NUL byte in the path, the query or a form is no text anyone types, and PostgreSQL
+        refuses it in a query: answer 400 at the edge, before any view reads it."""
+        pairs = list(request.args.items(multi=True))
+        if request.method == "POST" and request.mimetype in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            pairs += request.form.items(multi=True)
+        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in pairs):
+            return render_template("error.html", code=400, title=ERROR_TITLES[400],
+                                   text=NUL_TEXT), 400
+
     @app.get("/healthz")
     def healthz():
         """Liveness probe (and the benchmarks' bare endpoint): no session, no database."""
@@ -107,6 +122,11 @@ def create_app(config: dict | None = None) -> Flask:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
+        if app.config["HTTPS"]:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        "max-age=31536000; includeSubDomains")
+        if request.endpoint != "static":  # pages hold personal data: kept in no cache
+            response.headers.setdefault("Cache-Control", "no-store")
         response.vary.add("HX-Request")
         return response
 

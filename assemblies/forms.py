@@ -16,6 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from governance.forms import web_address
+
 KINDS = [("ordinary", _l("Ordinary")), ("extraordinary", _l("Extraordinary")),
          ("mixed", _l("Mixed (each resolution ordinary or extraordinary)"))]
 RESOLUTION_KINDS = [("ordinary", _l("Ordinary")), ("extraordinary", _l("Extraordinary"))]
@@ -39,7 +41,7 @@ class AssemblyForm(FlaskForm):
                                    description=WHEN_HINT,
                                    validators=[DataRequired(_l("Give a valid date and time."))])
     place = StringField(_l("Place"), validators=[Length(max=300)])
-    online_link = StringField(_l("Online link"), validators=[Length(max=500)])
+    online_link = StringField(_l("Online link"), validators=[Length(max=500), web_address])
     others = SelectMultipleField(_l("Joint assembly with"), coerce=int, choices=[],
                                  option_widget=widgets.CheckboxInput(),
                                  widget=widgets.ListWidget(prefix_label=False))

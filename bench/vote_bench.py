@@ -1065,8 +1065,8 @@ def report_encrypted(phases: dict, cpu: dict, box: dict, opened: dict, mailed: d
                      f"{mailed['messages']:,}, the last {mailed['after_s']:.1f} s after the last "
                      f"response | one per ballot | {mark(mailed_ok)} |")
     lines += [
-        f"| close: `services.close_vote` (exclusive lock, {voters:,} ballots rewritten in "
-        "tracker order, summed per college still encrypted) | "
+        f"| close: `services.close_vote` (exclusive lock, {voters:,} encrypted ballots summed "
+        "per college, not rewritten) | "
         f"{opened['close_vote_s']:.2f} s | | |",
         f"| close: `VACUUM ballot` (`services.purge_dead_rows`) | {opened['purge_s']:.2f} s | | |",
         f"| close, in all (`services.close`) | {close_s:.2f} s | | |",

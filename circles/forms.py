@@ -2,9 +2,17 @@
 was typed; the services check the rules (nesting, terms, hours)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
+
+from governance.urls import db_id
 
 ROLE_KINDS = [("lead_link", _l("Lead link")), ("facilitator", _l("Facilitator")),
               ("secretary", _l("Secretary")), ("rep_link", _l("Rep link")),
@@ -16,7 +24,7 @@ PERSON_HINT = _l("Their email, or their membership number in this cooperative.")
 
 
 def _coerce_id(value):
-    return int(value) if value not in (None, "") else None
+    return db_id(value) if value not in (None, "") else None
 
 
 class CircleForm(FlaskForm):

@@ -33,8 +33,9 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
         "MAIL_FROM": os.environ.get("MAIL_FROM", "coopgov <noreply@coopgov.invalid>"),
         "BABEL_DEFAULT_LOCALE": "fr",
-        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parents[1] / "translations"),
         "LANGUAGES": ["fr", "en"],
+        "HTTPS": os.environ.get("HTTPS", "0") == "1",  # served over TLS only: HSTS, secure cookies
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("HTTPS", "0") == "1",

@@ -96,8 +96,7 @@ class Mailer:
             # 8bit keeps links whole when a developer reads the file as text.
             msg = build(to, subject, body_text, cte="8bit")
             path = _outbox_write(msg)
-            current_app.logger.info("mail to %s, subject %r, written to %s", msg["To"],
-                                    msg["Subject"], path)
+            current_app.logger.info("mail written to %s", path)  # no address in the log
             return path
         msg = build(to, subject, body_text)
         try:
@@ -106,11 +105,10 @@ class Mailer:
             self._smtp.send_message(msg)
         except (OSError, smtplib.SMTPException) as err:
             self.close()
-            current_app.logger.error("mail to %s, subject %r, not sent: %s", msg["To"],
-                                     msg["Subject"], err)
+            current_app.logger.error("mail not sent: %s %s", type(err).__name__,
+                                     getattr(err, "smtp_code", ""))  # no address in the log
             raise MailError(str(err)) from err
-        current_app.logger.info("mail to %s, subject %r, sent through %s", msg["To"],
-                                msg["Subject"], current_app.config["MAIL_SERVER"])
+        current_app.logger.info("mail sent through %s", current_app.config["MAIL_SERVER"])
         return None
 
 
@@ -176,4 +174,4 @@ def _send_waiting() -> None:
             except MailError:
                 pass  # logged by `Mailer.send`
             except Exception:  # noqa: BLE001 - one bad message must not lose the others
-                current_app.logger.exception("mail to %s not sent", message[0])
+                current_app.logger.exception("mail not sent")

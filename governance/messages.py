@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from .formatting import day, money, share
 
 MESSAGES = {
+    "web_address": _l("Give a web address starting with https:// or http://."),
     "document_type": _l("Attach a file of one of these types: %(types)s."),
     "document_empty": _l("The file “%(name)s” is empty."),
     "document_too_large": _l("The file “%(name)s” is larger than %(max)s MB."),

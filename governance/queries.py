@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from . import rules
 from .extensions import db
 from .models import College, Cooperative, Membership, Person, Status
+from .urls import ID_MAX
 
 ALL = "_all"  # the pseudo-college of a cooperative without weighting
 
@@ -66,8 +67,8 @@ def register_query(coop: Cooperative, q: str = "", college: str = "", status: st
     """
     stmt = sa.select(Membership).where(Membership.cooperative_id == coop.id)
     term = q.strip().lower()
-    if term.isdigit():
-        stmt = stmt.where(Membership.number == int(term))
+    if term.isdigit():  # (a number beyond the column's range matches nobody)
+        stmt = stmt.where(Membership.number == int(term) if int(term) <= ID_MAX else sa.false())
     elif term:
         stmt = stmt.join(Membership.person).where(sa.or_(
             Person.search_name.contains(term, autoescape=True),

@@ -1,5 +1,8 @@
-"""URL converters of every blueprint: an `int` in a path is a database id."""
+"""URL converters of every blueprint (an `int` in a path is a database id) and the check of a
+web address a member gives."""
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from werkzeug.routing import IntegerConverter
 
@@ -13,3 +16,24 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
         kwargs.setdefault("max", ID_MAX)
         super().__init__(map, *args, **kwargs)
+
+
+def is_web_address(url: str) -> bool:
+    """An address a member may be sent to: http(s) with a host, nothing a browser would run
+    (`javascript:`, `data:`) and no control characters."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return (parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+            and url.isprintable() and " " not in url)
+
+
+def db_id(text: str) -> int:
+    """`type=` of a form or query value naming a row: an int within the ids' column, else
+    ValueError (which `MultiDict.get` turns into its default)."""
+    value = int(text)
+    if not 0 <= value <= ID_MAX:
+        raise ValueError(text)
+    return value

@@ -227,8 +227,8 @@ def test_invite_new_person_end_to_end(app, client, coop, admin, login, outbox, c
     assert "Grace Hopper" in message.get_content()
     path = link_in(message, "/accept")
     token = path.rsplit("/", 1)[1]
-    assert "mary@example.org" in caplog.text and message["Subject"] in caplog.text
-    assert "outbox" in caplog.text
+    assert "outbox" in caplog.text  # where to read it, but not who it is for
+    assert "mary@example.org" not in caplog.text and message["Subject"] not in caplog.text
 
     client.post("/logout")
     page = client.get(path)
@@ -612,13 +612,14 @@ def test_mail_without_tls_nor_login(app, smtp, monkeypatch):
     assert [c[0] for c in smtp.last.calls] == ["connect", "send", "quit"]
 
 
-def test_outbox_file_is_logged(app, outbox, caplog):
+def test_outbox_file_is_logged_without_personal_data(app, outbox, caplog):
     caplog.set_level(logging.INFO)
     with app.test_request_context():
         path = mail.send("ada@example.org", "Hello", "Body text")
     assert path.parent == Path(app.instance_path) / "outbox"
-    assert str(path) in caplog.text and "ada@example.org" in caplog.text and "Hello" in caplog.text
-    assert "Body text" not in caplog.text
+    assert str(path) in caplog.text
+    for secret in ("ada@example.org", "Hello", "Body text"):
+        assert secret not in caplog.text
     [message] = outbox()
     assert message.get_content().strip() == "Body text"
 

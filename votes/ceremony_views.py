@@ -15,6 +15,7 @@ from governance.messages import message
 from governance.models import Person
 from governance.permissions import can_admin
 from governance.services import DomainError, Forbidden
+from governance.urls import db_id
 from governance.views import run
 
 from . import bp, encryptedbox, queries
@@ -41,7 +42,7 @@ def holders_from(form) -> tuple[list[Person], int] | None:
         flash(_("No account has the address %(email)s.",
                 email=unknown[0][:200].replace("\x00", "")), "error")
         return None
-    k = form.get("threshold", type=int)
+    k = form.get("threshold", type=db_id)
     return [by_email[e] for e in emails], k if k is not None and 0 < k <= MAX_HOLDERS else 0
 
 

@@ -10,6 +10,7 @@ from governance.extensions import db
 from governance.models import Cooperative, Person
 from governance.permissions import can_admin
 from governance.services import DomainError, Forbidden, service
+from governance.urls import is_web_address
 from votes import services as votes
 
 from .. import rules
@@ -54,6 +55,8 @@ def create_assembly(actor: Person, host: Cooperative, draft: AssemblyDraft) -> A
         raise DomainError("assembly_kind", {})
     if not (draft.place or "").strip() and not (draft.online_link or "").strip():
         raise DomainError("assembly_place_required", {})
+    if (draft.online_link or "").strip() and not is_web_address(draft.online_link):
+        raise DomainError("web_address", {})
     assembly = Assembly(cooperative_id=host.id, title=title[:300], kind=Kind(draft.kind),
                         place=draft.place.strip()[:300],
                         online_link=draft.online_link.strip()[:500])

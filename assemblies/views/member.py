@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from governance.extensions import db
+from governance.urls import db_id
 from governance.views import run
 from votes import encryptedbox
 from votes.forms import BallotMissing, read_encrypted
@@ -206,7 +207,7 @@ def vote(assembly_id, resolution_id):
                   "success")
             _flash_trackers(receipts)
         return _back(assembly.id, "sitting")
-    target = db.session.get(Participant, request.form.get("for", type=int) or 0)
+    target = db.session.get(Participant, request.form.get("for", type=db_id) or 0)
     if target is None or target.assembly_id != assembly.id:
         abort(404)
     mine = ballots.get(f"{resolution.id}-{target.id}", {}) if ballots is not None else choice

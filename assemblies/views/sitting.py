@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from governance.extensions import db, htmx
+from governance.urls import db_id
 from governance.views import run
 from votes import services as votes
 
@@ -85,7 +86,7 @@ def _resolutions(assembly) -> list[Resolution]:
     """The resolution named in the form (`resolution`), or all of them (`all`)."""
     if request.form.get("all"):
         return [r for r in assembly.resolutions if not r.closed]
-    wanted = request.form.get("resolution", type=int)
+    wanted = request.form.get("resolution", type=db_id)
     chosen = [r for r in assembly.resolutions if r.id == wanted]
     if not chosen:
         abort(404)
@@ -121,7 +122,7 @@ def hands(assembly_id, resolution_id):
     assembly = assembly_or_404(assembly_id)
     require_manager(assembly)
     resolution = next((r for r in assembly.resolutions if r.id == resolution_id), None)
-    coop_id = request.form.get("cooperative", type=int)
+    coop_id = request.form.get("cooperative", type=db_id)
     if resolution is None or coop_id not in {c.id for c in assembly.cooperatives}:
         abort(404)
     counts = {}

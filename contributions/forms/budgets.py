@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from governance.forms import web_address
 from governance.messages import message
 from governance.rules import RuleError
 
@@ -60,7 +61,8 @@ class BudgetForm(FlaskForm):
     rate_rep_link = StringField(_l("Hourly rate of a rep link"), validators=[Length(max=40)])
     rate_custom = StringField(_l("Hourly rate of other roles"), validators=[Length(max=40)])
     decision = StringField(_l("Decision (vote, minutes)"), validators=[Length(max=300)])
-    decision_url = StringField(_l("Link to the decision"), validators=[Length(max=500)])
+    decision_url = StringField(_l("Link to the decision"),
+                               validators=[Length(max=500), web_address])
 
     ROLE_FIELDS = [(kind, f"rate_{kind}") for kind, _label in ROLE_KINDS]
 
@@ -69,11 +71,6 @@ class BudgetForm(FlaskForm):
 
     def validate_hourly_rate(self, field):
         _money(field, MAX_RATE)
-
-    def validate_decision_url(self, field):
-        url = (field.data or "").strip()
-        if url and not url.lower().startswith(("https://", "http://")):
-            raise ValidationError(_l("Give a web address starting with https:// or http://."))
 
     def validate(self, extra_validators=None) -> bool:
         """The fields' checks, then the optional role rates (an empty field skips its

@@ -11,6 +11,7 @@ from circles.models import Circle, RoleKind
 from governance.extensions import db
 from governance.models import Cooperative, Person
 from governance.services.journal import record
+from governance.urls import is_web_address
 
 from .. import rules
 from ..models import Budget, BudgetRate, Envelope
@@ -41,6 +42,8 @@ def create_budget(actor: Person | None, coop: Cooperative, draft: BudgetDraft) -
     require_admin(actor, coop)
     if not draft.name.strip():
         raise DomainError("budget_name_required", {})
+    if draft.decision_url.strip() and not is_web_address(draft.decision_url):
+        raise DomainError("web_address", {})
     _lock_coop(coop.id)
     others = db.session.execute(sa.select(Budget.starts_on, Budget.ends_on).where(
         Budget.cooperative_id == coop.id)).all()

@@ -1,8 +1,19 @@
 """Forms of the board: mandates, meetings, attendance, minutes."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DateTimeLocalField, EmailField, FieldList, Form, FormField,
-                     HiddenField, IntegerField, SelectField, StringField, TextAreaField)
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 ROLES = [("president", _l("Chair of the board (président·e)")),

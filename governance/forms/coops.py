@@ -1,9 +1,19 @@
 """Forms for a cooperative's statutes' parameters and its colleges."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DecimalField, EmailField, FieldList, Form, FormField,
-                     IntegerField, SelectField, StringField)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
+
+from . import FiniteDecimalField
 
 LEGAL_FORMS = [("scic_sa", _l("SCIC SA")), ("scic_sas", _l("SCIC SAS")), ("scop_sa", _l("SCOP SA")),
                ("scop_sarl", _l("SCOP SARL")), ("scop_sas", _l("SCOP SAS")),
@@ -25,7 +35,7 @@ SHARE_HINT = _l("A fraction (1/5) or a percentage (20 %). Empty: none.")
 class StatutesForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     legal_form = SelectField(_l("Legal form"), choices=LEGAL_FORMS)
-    nominal_share_value = DecimalField(_l("Nominal value of a share (€)"), places=2,
+    nominal_share_value = FiniteDecimalField(_l("Nominal value of a share (€)"), places=2,
                                        validators=[DataRequired(), NumberRange(min=0.01)])
     default_locale = SelectField(_l("Default language"), choices=LOCALES)
     weighting = SelectField(_l("Weighting of votes"), choices=WEIGHTINGS)
@@ -77,10 +87,10 @@ class NewCooperativeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(_l("Short name in addresses (letters, digits, dashes)"),
                        validators=[DataRequired(), Length(min=2, max=64),
-                                   Regexp(r"^[a-z0-9][a-z0-9-]*$",
-                                          message=_l("Use lower-case letters, digits and dashes."))])
+                                   Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l(
+                                       "Use lower-case letters, digits and dashes."))])
     legal_form = SelectField(_l("Legal form"), choices=LEGAL_FORMS)
-    nominal_share_value = DecimalField(_l("Nominal value of a share (€)"), places=2,
+    nominal_share_value = FiniteDecimalField(_l("Nominal value of a share (€)"), places=2,
                                        validators=[DataRequired(), NumberRange(min=0.01)])
     default_locale = SelectField(_l("Default language"), choices=LOCALES)
 

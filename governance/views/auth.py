@@ -34,6 +34,7 @@ from ..messages import message
 from ..models import Cooperative, CoopRole, Membership
 from ..permissions import can_admin
 from ..services import DomainError, accounts, register
+from ..urls import db_id
 from . import load_coop, run
 
 bp = Blueprint("auth", __name__)
@@ -220,8 +221,8 @@ def account():
 @login_required
 def email_consent():
     """Choose, per cooperative, to be convened to general assemblies by email or by post."""
-    ticked = set(request.form.getlist("consent", type=int))
-    shown = request.form.getlist("membership", type=int)
+    ticked = set(request.form.getlist("consent", type=db_id))
+    shown = request.form.getlist("membership", type=db_id)
     changed = run(lambda: register.set_own_email_consents(
         _me(), {m: m in ticked for m in shown}))
     if changed is not None:

@@ -11,19 +11,21 @@ from flask_login import current_user, login_required
 from .. import capital_queries as cq
 from ..contract_queries import late_count
 from ..extensions import db, htmx
-from ..messages import message
 from ..forms.register import STATUSES, CollegeMoveForm, MemberForm, StatusForm
+from ..messages import message
 from ..models import Membership
 from ..permissions import can_admin, can_see_contacts, can_see_register
 from ..queries import member_voting_share, register_page
 from ..rules import Balance
 from ..services import register as svc
+from ..urls import db_id
 from . import bp, load_coop, run
 
 
 def _int(value, default=1) -> int:
+    """A page number from the query: 1 up to the ids' range, else `default`."""
     try:
-        return max(1, int(value))
+        return max(1, db_id(value))
     except (TypeError, ValueError):
         return default
 
