@@ -129,6 +129,7 @@ def load(app, voters: int, seed: int, with_email: bool, encrypted: bool = False)
 
     from governance.extensions import db
     from governance.models import College, Cooperative, CoopRole, Membership, Person, Role
+    from governance.services import sessions
     from governance.services.accounts import hash_password
     from votes import bureau, services
     from votes.crypto import group
@@ -196,8 +197,9 @@ def load(app, voters: int, seed: int, with_email: bool, encrypted: bool = False)
             RollEntry.vote_id == vote_id)))
         people_on_roll = db.session.scalars(sa.select(Person).where(Person.id.in_(on_roll))
                                             .order_by(Person.id)).all()
-        voters_ids = [(p.id, p.get_id()) for p in people_on_roll]
-        admin_session = (admin.id, admin.get_id())
+        voters_ids = [(p.id, f"{p.id}.{sessions.open_session(p)}") for p in people_on_roll]
+        admin_session = (admin.id, f"{admin.id}.{sessions.open_session(admin)}")
+        db.session.commit()  # the login sessions the forged cookies name
 
         sealed = None
         if encrypted:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Optional
@@ -174,10 +173,12 @@ class Person(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
 
+    session_token = None  # this request's login session, not a column (`services.sessions`)
+
     def get_id(self) -> str:
-        """Session id: changes with the password, so a new password logs out other sessions."""
-        digest = hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
-        return f"{self.id}.{digest}"
+        """Session id for Flask-Login: the person and their login session's secret token (a
+        row of `LoginSession` that logout, a new password or "log out everywhere" ends)."""
+        return f"{self.id}.{self.session_token or ''}"
 
     def refresh_search_name(self) -> None:
         self.search_name = self.display_name.lower()
@@ -341,6 +342,18 @@ class ReimbursementRequest(db.Model):
 from .capital_models import CapitalCampaign, CapitalDay, ShareBalance  # noqa: E402,F401
 from .board_models import (  # noqa: E402,F401  (the board: mandates, meetings)
     AttendanceStatus, BoardAttendance, BoardMandate, BoardMeeting, MandateRole, MinutesState)
+
+
+class LoginSession(db.Model):
+    """One login: the cookie holds its token, the table only the token's sha256. A request
+    whose session has ended is no longer logged in, whatever copy of the cookie it sends."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
 
 class QueuedMail(db.Model):

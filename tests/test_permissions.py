@@ -53,6 +53,8 @@ MATRIX = {
     "gov.roles": ("GET", "/c/smart/roles", ADMIN_ONLY, None),
     "auth.invite": ("GET", "/c/smart/invite", ADMIN_ONLY, None),
     "auth.change_password": ("POST", "/account/password", (LOGIN, 400, 400, 400, 400, 400), {}),
+    "auth.log_out_everywhere": ("POST", "/account/sessions/end", (LOGIN, 303, 303, 303, 303, 303),
+                                {}),  # anyone ends their own sessions
     "gov.coop_new": ("GET", "/cooperatives/new", PLATFORM_ONLY, None),
     # share capital pages (the people fixture has no movement: correcting one is a 404)
     "gov.capital": ("GET", "/c/smart/capital", IN_COOP, None),

@@ -25,7 +25,7 @@ from ..extensions import db
 from ..messages import register_messages
 from ..models import Cooperative, Person, PersonKind, Role
 from ..permissions import can_admin, grant
-from . import DomainError, Forbidden, service
+from . import DomainError, Forbidden, service, sessions
 from .journal import record
 
 MIN_PASSWORD_LENGTH = 10
@@ -154,6 +154,7 @@ def _store_password(person: Person, password: str, *, conflict: str) -> None:
     if result.rowcount != 1:
         raise DomainError(conflict, {})
     set_committed_value(person, "password_hash", new)
+    sessions.end_others(person)  # a new password ends the account's other sessions
 
 
 def _send(person: Person, locale: str | None, subject, paragraphs) -> None:

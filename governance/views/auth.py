@@ -16,7 +16,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_timedelta, get_locale
+from flask_babel import format_timedelta, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
@@ -33,7 +33,7 @@ from ..forms.auth import (
 from ..messages import message
 from ..models import Cooperative, CoopRole, Membership
 from ..permissions import can_admin
-from ..services import DomainError, accounts, register
+from ..services import DomainError, accounts, register, sessions
 from ..urls import db_id
 from . import load_coop, run
 
@@ -96,6 +96,7 @@ def login():
     if form.validate_on_submit():
         person = accounts.authenticate(form.email.data, form.password.data)
         if person is not None:
+            sessions.log_in(person)
             login_user(person, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
         flash(_("Wrong email or password."), "error")
@@ -105,9 +106,23 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """End this session on the server too: a copy of its cookie no longer logs in."""
+    if current_user.is_authenticated:
+        sessions.log_out(_me())
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("gov.home"))
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def log_out_everywhere():
+    """End every session of the account: other browsers, lost phones, and this one."""
+    ended = sessions.log_out_everywhere(_me())
+    logout_user()
+    flash(ngettext("%(num)s session ended. Log in again.",
+                   "%(num)s sessions ended. Log in again.", ended), "info")
+    return redirect(url_for("auth.login"), 303)
 
 
 @bp.post("/language")
@@ -150,6 +165,7 @@ def _password_link(token: str, purpose: str, action, template: str, success: str
     if form.validate_on_submit():
         person = run(lambda: action(token, form.password.data))
         if person is not None:
+            sessions.log_in(person)
             login_user(person)
             flash(success, "success")
             return redirect(url_for("gov.home"))
@@ -207,7 +223,8 @@ def _account_page(password_form: ChangePasswordForm, status: int = 200):
                                  next=url_for("auth.account"))
     return render_template("governance/account.html", memberships=memberships, roles=roles,
                            password_form=password_form, language_form=language_form,
-                           min_length=accounts.MIN_PASSWORD_LENGTH), status
+                           min_length=accounts.MIN_PASSWORD_LENGTH,
+                           live_sessions=sessions.live_count(current_user)), status
 
 
 @bp.get("/account")
@@ -240,6 +257,5 @@ def change_password():
             lambda: accounts.change_password(_me(), form.current_password.data,
                                              form.password.data),
             _("Your password has been changed.")):
-        login_user(_me())  # this session follows the new password; the others end
         return redirect(url_for("auth.account"))
     return _account_page(form, 400)
