@@ -63,7 +63,6 @@ def create_app(config: dict | None = None) -> Flask:
     ext.csrf.init_app(app)
     ext.babel.init_app(app, locale_selector=select_locale)
     ext.htmx.init_app(app)
-    ext.limiter.init_app(app)
     ext.login_manager.init_app(app)
     ext.login_manager.login_view = "auth.login"
     ext.login_manager.login_message = _l("Please log in to see this page.")

@@ -356,6 +356,16 @@ class LoginSession(db.Model):
     ended_at: Mapped[datetime | None]
 
 
+class LoginThrottle(db.Model):
+    """Failed attempts of one key (a client address, an account, an account on one browser)
+    in its window, shared by every worker (`governance.throttle`, when Redis is not used)."""
+
+    key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    count: Mapped[int]
+    first_at: Mapped[int] = mapped_column(sa.BigInteger)  # epoch seconds
+    last_at: Mapped[int] = mapped_column(sa.BigInteger)
+
+
 class QueuedMail(db.Model):
     """A notification waiting to be sent (`flask mail send`); never a ballot's receipt, whose
     tracker must not sit in the database next to the voter's address."""

@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
-from governance.extensions import db, limiter
+from governance import throttle
+from governance.extensions import db
 from governance.models import College, Cooperative, Person, Role
 from governance.permissions import grant
 from governance.services.accounts import hash_password
@@ -74,7 +75,7 @@ def _clean(app):
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
-        limiter.reset()
+        throttle.reset()
 
 
 @pytest.fixture

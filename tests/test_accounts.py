@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from governance import mail
-from governance.extensions import db, limiter
+from governance import mail, throttle
+from governance.extensions import db
 from governance.models import AuditEntry, CoopRole, Person, PersonKind
 from governance.services import DomainError, accounts
 from tests.conftest import PASSWORD
@@ -179,7 +179,7 @@ def test_remember_me_cookie_only_when_asked(app, make_person):
 def test_login_rate_limit_shows_the_login_page(app, client, make_person, monkeypatch):
     make_person("ada@example.org")
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "3 per minute")
-    limiter.reset()
+    throttle.reset()
     for _ in range(3):
         response = client.post("/login", data={"email": "ada@example.org", "password": "nope"})
         assert response.status_code == 200
@@ -195,7 +195,7 @@ def test_login_rate_limit_shows_the_login_page(app, client, make_person, monkeyp
 
 def test_reset_request_rate_limit(app, client, monkeypatch, outbox):
     monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", "2 per minute")
-    limiter.reset()
+    throttle.reset()
     for _ in range(2):
         assert client.post("/reset", data={"email": "x@example.org"}).status_code == 302
     response = client.post("/reset", data={"email": "x@example.org"})

@@ -1,7 +1,6 @@
 """The `auth` blueprint: log in and out, invitations, password reset, language, own account."""
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -21,7 +20,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db, limiter
+from .. import login_guard
+from ..extensions import db
 from ..forms.auth import (
     ChangePasswordForm,
     InviteForm,
@@ -38,10 +38,6 @@ from ..urls import db_id
 from . import load_coop, run
 
 bp = Blueprint("auth", __name__)
-
-
-def _attempts_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def safe_next(target: str | None) -> str:
@@ -66,39 +62,31 @@ def _private(response, status: int = 200):
     return response
 
 
-@bp.errorhandler(429)
-def too_many_attempts(err):
-    """A rate limit was hit: show the same page with a clear message, not the error page."""
-    limit = limiter.current_limit
-    wait = max(1, int(limit.reset_at - time.time())) if limit is not None else 60
-    delay = format_timedelta(timedelta(seconds=wait), threshold=1)
-    if request.endpoint == "auth.login":
-        notice = _("Too many login attempts. For your security, try again in %(delay)s.",
-                   delay=delay)
-        form = LoginForm(formdata=None, email=request.form.get("email", ""))
-        body = render_template("governance/login.html", form=form, notice=notice)
-    elif request.endpoint == "auth.reset_request":
-        notice = _("Too many requests. Try again in %(delay)s.", delay=delay)
-        form = ResetRequestForm(formdata=None, email=request.form.get("email", ""))
-        body = render_template("governance/reset_request.html", form=form, notice=notice)
-    else:
-        body = render_template("error.html", code=429, title=_("Too many attempts"),
-                               text=_("Too many attempts in a short time. Wait a minute and "
-                                      "try again."))
-    return body, 429, {"Retry-After": str(wait)}
+def _too_many(wait: int, template: str, form, notice: str):
+    """The same page with a clear message and the wait, status 429 (`login_guard`)."""
+    delay = format_timedelta(timedelta(seconds=max(1, wait)), threshold=1)
+    body = render_template(template, form=form, notice=notice % {"delay": delay})
+    return body, 429, {"Retry-After": str(max(1, wait))}
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_attempts_limit, methods=["POST"])
 def login():
-    """Log in with email and password; "remember me" keeps the session across browser restarts."""
+    """Log in with email and password; "remember me" keeps the session across browser restarts.
+    Failures are limited per address and slowed per account (`login_guard`)."""
     form = LoginForm()
     if form.validate_on_submit():
+        wait = login_guard.wait_before(form.email.data)
+        if wait:
+            return _too_many(wait, "governance/login.html", form, _(
+                "Too many login attempts. For your security, try again in %(delay)s."))
         person = accounts.authenticate(form.email.data, form.password.data)
         if person is not None:
             sessions.log_in(person)
             login_user(person, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
+            response = redirect(safe_next(request.args.get("next")))
+            login_guard.succeeded(form.email.data, response)
+            return response
+        login_guard.failed(form.email.data)
         flash(_("Wrong email or password."), "error")
     return render_template("governance/login.html", form=form), 200 if request.method == "GET" \
         or not form.errors else 400
@@ -185,11 +173,16 @@ def accept(token):
 # --- Password reset ---------------------------------------------------------------------------
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_attempts_limit, methods=["POST"])
 def reset_request():
-    """Ask for a reset link; the answer never tells whether the account exists."""
+    """Ask for a reset link; the answer never tells whether the account exists. Requests are
+    limited per address like login failures."""
     form = ResetRequestForm()
     if form.validate_on_submit():
+        wait = login_guard.wait_before(form.email.data, "reset")
+        if wait:
+            return _too_many(wait, "governance/reset_request.html", form,
+                             _("Too many requests. Try again in %(delay)s."))
+        login_guard.failed(form.email.data, "reset")
         accounts.request_reset(form.email.data)
         flash(_("If an account exists for %(email)s, a link to choose a new password has been "
                 "sent to it. Check your inbox, and your spam folder.",
