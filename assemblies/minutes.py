@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from governance import rules as gov_rules
 from governance.extensions import db
 from governance.models import AuditEntry, Cooperative, Person
+from governance.services.journal import anchor_of
 from votes import queries as vote_queries
 from votes.models import Vote
 
@@ -112,6 +113,7 @@ class Minutes:
     resolutions: list[ResolutionMinutes]
     sheet: list[SheetRow]
     bureau: Bureau | None = None
+    anchor: str | None = None  # the journal's "<id>:<hash>" when the bureau approved them
 
 
 def gather(assembly: Assembly, labels: dict[str, str]) -> Minutes:
@@ -127,7 +129,9 @@ def gather(assembly: Assembly, labels: dict[str, str]) -> Minutes:
         attendance.append(CoopAttendance(coop, end[coop.id], counts))
     return Minutes(assembly=assembly, calls=[Call(s, opening_quorum(s)) for s in assembly.sittings],
                    attendance=attendance, resolutions=results(assembly, labels), sheet=sheet,
-                   bureau=bureau(assembly))
+                   bureau=bureau(assembly),
+                   anchor=anchor_of("assembly.minutes_approve", "assembly", assembly.id))
+
 
 
 def bureau(assembly: Assembly) -> Bureau | None:

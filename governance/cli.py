@@ -17,20 +17,57 @@ mail_cli = AppGroup("mail", help="Outgoing mail.")
 
 
 @audit_cli.command("verify")
-def audit_verify():
-    """Check the sha256 chain of the journal; exit 1 naming the first broken entry."""
+@click.option("--anchor", default=None, metavar="ID:HASH",
+              help="A head printed in minutes or exported earlier: the journal must hold it.")
+def audit_verify(anchor):
+    """Check the journal's chain, each entry's mac and, given one, an anchor; exit 1 naming
+    the first broken entry."""
     from .services.journal import head, verify_chain
-    checked, broken, why = verify_chain()
+    checked, broken, why = verify_chain(anchor=anchor)
     if why == "tail":
         click.echo(f"audit journal broken at its end: after {checked} intact entries it stops "
                    f"before its recorded head ({head()}); entries were removed.", err=True)
         sys.exit(1)
-    if broken is not None:
-        click.echo(f"audit journal broken at entry {broken.id} ({broken.action}, {broken.at}): "
-                   f"{'its hash does not match its content' if why == 'hash' else 'it does not follow the entry before'}"
-                   f"; {checked} entries before it are intact.", err=True)
+    if why == "anchor":
+        click.echo(f"audit journal does not hold the anchor {anchor}: entries up to it were "
+                   f"changed or removed ({checked} entries checked).", err=True)
         sys.exit(1)
-    click.echo(f"audit journal intact: {checked} entries.")
+    if broken is not None:
+        reason = {"hash": "its hash does not match its content",
+                  "prev_hash": "it does not follow the entry before",
+                  "mac": "its mac does not match (rewritten without the journal's key, or "
+                         "written before macs: run `flask audit sign-unsigned` once)"}[why]
+        click.echo(f"audit journal broken at entry {broken.id} ({broken.action}, {broken.at}): "
+                   f"{reason}; {checked} entries before it are intact.", err=True)
+        sys.exit(1)
+    click.echo(f"audit journal intact: {checked} entries; head {head()}"
+               + (f"; anchor {anchor} found." if anchor else "."))
+
+
+@audit_cli.command("head")
+def audit_head():
+    """Print the journal's head ("<id>:<hash>"), to keep outside the site as an anchor."""
+    from .services.journal import head
+    click.echo(head() or "empty")
+
+
+@audit_cli.command("rotate-key")
+def audit_rotate_key():
+    """Add a new key to the instance folder's audit_keys; new entries are signed with it,
+    older ones still verify with theirs. Restart the servers after."""
+    from .services.journal_keys import rotate
+    click.echo(f"audit key {rotate()} added; restart the servers to sign with it.")
+
+
+@audit_cli.command("sign-unsigned")
+def audit_sign_unsigned():
+    """Once after upgrading to authenticated entries: sign the older ones, if their chain holds."""
+    from .services.journal import sign_unsigned
+    try:
+        click.echo(f"{sign_unsigned()} entries signed.")
+    except ValueError as err:
+        click.echo(f"audit journal broken ({err}): nothing signed.", err=True)
+        sys.exit(1)
 
 
 def _pybabel(*args: str) -> None:
@@ -47,7 +84,8 @@ def extract():
 @translate_cli.command("update")
 def update():
     """Merge messages.pot into the French and English catalogs."""
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations",
+             "--no-fuzzy-matching")
 
 
 @translate_cli.command("compile")

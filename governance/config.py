@@ -24,6 +24,7 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "AUDIT_KEYS": os.environ.get("AUDIT_KEYS"),  # else the instance folder's audit_keys
         "REDIS_URL": redis_url,  # the login's counters; without it, the database keeps them
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),

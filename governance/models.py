@@ -240,6 +240,7 @@ class AuditEntry(db.Model):
     summary: Mapped[str] = mapped_column(sa.Text, default="{}")  # canonical JSON before/after
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    mac: Mapped[str | None] = mapped_column(sa.String(80))  # `journal_keys.sign(hash)`
 
     actor: Mapped[Optional[Person]] = relationship()
 

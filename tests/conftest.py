@@ -178,6 +178,7 @@ def crowd(app):
     def run(n, attempt):
         other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": n, "max_overflow": 0}})
+        other.instance_path = app.instance_path  # the same journal key
         start = threading.Barrier(n, timeout=30)
         outcomes, lock = [], threading.Lock()
 

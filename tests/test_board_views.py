@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from governance.extensions import db
-from governance.models import BoardAttendance, BoardMandate, BoardMeeting
+from governance.models import AuditEntry, BoardAttendance, BoardMandate, BoardMeeting
 from governance.services import board as svc
 
 EN = {"Accept-Language": "en"}
@@ -109,6 +109,9 @@ def test_the_board_runs_a_meeting_from_agenda_to_published_minutes(client, login
     assert "CA de septembre" in listing and "CA de novembre" not in listing
     page = text(client.get(url, headers=EN))
     assert "Le conseil approuve le plan." in page and "Draft the minutes" not in page
+    approval = db.session.scalar(sa.select(AuditEntry).where(
+        AuditEntry.action == "board.minutes_approve"))
+    assert f"flask audit verify --anchor {approval.id}:{approval.hash}" in page
     assert client.get(f"/c/coop/board/meetings/{second.id}").status_code == 404
 
 

@@ -121,3 +121,75 @@ def test_audit_verify_sees_entries_removed_at_the_end(runner, make_coop, make_pe
         conn.execute(sa.delete(AuditEntry).where(AuditEntry.id == last))
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "removed" in result.output
+
+
+def _journal_some(make_coop, make_person, n=4):
+    coop = make_coop()
+    admin = make_person("a@example.org", roles={coop: "admin"})
+    from governance.services.cooperatives import update_statutes
+    for i in range(n):
+        update_statutes(admin, coop, {"max_proxies": 5 + i})
+
+
+def _rehash_from(entry_id: int) -> None:
+    """What someone who can write the database does: edit an entry, then re-hash it and every
+    entry after it with the project's own hash, and move the head."""
+    from governance.services.journal import HEAD_KEY, entry_hash
+    prev = None
+    for entry in db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)):
+        if entry.id >= entry_id:
+            entry.prev_hash = prev or entry.prev_hash
+            entry.hash = entry_hash(entry)
+        prev = entry.hash
+    db.session.get(SiteMeta, HEAD_KEY).value = f"{entry.id}:{entry.hash}"
+    db.session.commit()
+
+
+def test_a_journal_rewritten_and_re_hashed_without_the_key_is_detected(runner, make_coop,
+                                                                        make_person):
+    _journal_some(make_coop, make_person)
+    ids = _journal_ids()
+    target = db.session.get(AuditEntry, ids[2])
+    target.summary = '{"after":{"max_proxies":99}}'
+    _rehash_from(target.id)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1, result.output
+    assert f"broken at entry {target.id} " in result.output
+    assert "mac does not match" in result.output
+
+
+def test_an_anchor_proves_what_came_before_it(runner, make_coop, make_person):
+    _journal_some(make_coop, make_person)
+    anchor = runner.invoke(args=["audit", "head"]).output.strip()
+    assert runner.invoke(args=["audit", "verify", "--anchor", anchor]).exit_code == 0
+    # entries removed at the end, the head moved back: only the anchor tells
+    last = _journal_ids()[-1]
+    db.session.execute(sa.delete(AuditEntry).where(AuditEntry.id == last))
+    from governance.services.journal import HEAD_KEY
+    previous = db.session.get(AuditEntry, last - 1)
+    db.session.get(SiteMeta, HEAD_KEY).value = f"{previous.id}:{previous.hash}"
+    db.session.commit()
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    result = runner.invoke(args=["audit", "verify", "--anchor", anchor])
+    assert result.exit_code == 1 and "does not hold the anchor" in result.output
+
+
+def test_a_rotated_key_signs_new_entries_and_old_ones_still_verify(runner, make_coop, make_person):
+    _journal_some(make_coop, make_person, n=2)
+    assert "audit key" in runner.invoke(args=["audit", "rotate-key"]).output
+    from governance.services.cooperatives import update_statutes
+    coop = db.session.scalar(sa.select(Cooperative))
+    update_statutes(db.session.scalar(sa.select(Person)), coop, {"max_proxies": 9})
+    kids = {mac.partition(":")[0] for mac in db.session.scalars(sa.select(AuditEntry.mac))}
+    assert len(kids) == 2
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+
+
+def test_entries_from_before_macs_are_signed_once(runner, make_coop, make_person):
+    _journal_some(make_coop, make_person, n=2)
+    db.session.execute(sa.update(AuditEntry).values(mac=None))
+    db.session.commit()
+    assert "sign-unsigned" in runner.invoke(args=["audit", "verify"]).output
+    assert runner.invoke(args=["audit", "sign-unsigned"]).output.startswith(
+        f"{len(_journal_ids())} entries signed")
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0

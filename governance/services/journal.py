@@ -1,4 +1,5 @@
-"""The audit journal: an append-only, sha256-chained record of every write."""
+"""The audit journal: an append-only, sha256-chained record of every write, each entry
+authenticated by a key kept outside the database (`journal_keys`)."""
 from __future__ import annotations
 
 import hashlib
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import AuditEntry, Person, SiteMeta, utcnow
+from . import journal_keys
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
@@ -80,10 +82,14 @@ def _append_in_one_statement(entry: AuditEntry) -> bool:
         return False
     columns = AuditEntry.__table__.columns.keys()
     row = db.session.execute(_APPEND, {c: getattr(entry, c) for c in columns if c not in (
-        "id", "prev_hash", "hash")} | {"key": HEAD_KEY, "before": before, "after": after}).first()
+        "id", "prev_hash", "hash", "mac")} | {"key": HEAD_KEY, "before": before, "after": after}
+    ).first()
     if row is None:  # no head yet: the first entry
         return False
     entry.id, entry.prev_hash, entry.hash = row
+    entry.mac = journal_keys.sign(entry.hash)  # the hash is made in SQL: sign it after
+    db.session.execute(sa.update(AuditEntry).where(AuditEntry.id == entry.id)
+                       .values(mac=entry.mac))
     return True
 
 
@@ -112,6 +118,7 @@ def record(actor: Person | None, action: str, obj_type: str, obj_id=None, *,
         sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     entry.prev_hash = last or GENESIS
     entry.hash = entry_hash(entry)
+    entry.mac = journal_keys.sign(entry.hash)
     # Plain INSERT and UPDATE: the unit of work would cost more than the writes themselves.
     columns = AuditEntry.__table__.columns.keys()
     entry.id = db.session.execute(sa.insert(AuditEntry).values(
@@ -142,24 +149,41 @@ def head() -> str | None:
     return db.session.scalar(sa.select(SiteMeta.value).where(SiteMeta.key == HEAD_KEY))
 
 
+def anchor_of(action: str, obj_type: str, obj_id) -> str | None:
+    """"<id>:<hash>" of the newest entry of `action` on the object (a minutes' approval):
+    printed in the minutes, it anchors `flask audit verify --anchor`."""
+    row = db.session.execute(sa.select(AuditEntry.id, AuditEntry.hash).where(
+        AuditEntry.object_type == obj_type, AuditEntry.object_id == str(obj_id),
+        AuditEntry.action == action).order_by(AuditEntry.id.desc()).limit(1)).first()
+    return f"{row[0]}:{row[1]}" if row else None
+
+
 def diff(before: dict, after: dict) -> tuple[dict, dict]:
     """Keep only the fields that changed."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def verify_chain(batch: int = 5000) -> tuple[int, AuditEntry | None, str]:
+def verify_chain(batch: int = 5000, anchor: str | None = None, macs: bool = True
+                 ) -> tuple[int, AuditEntry | None, str]:
     """Walk the journal in order; return (entries checked, first broken entry, why).
 
-    `why` is "prev_hash" or "hash" for a broken entry, "tail" when the chain stops short of
-    its recorded head (entries removed at the end), "" when all holds.
+    `why` is "prev_hash", "hash" or "mac" (its key's mac does not match: rewritten by someone
+    without the key) for a broken entry, "tail" when the chain stops short of its recorded
+    head (entries removed at the end), "anchor" when the entry of `anchor` ("<id>:<hash>",
+    a head printed in minutes or exported earlier) is missing or differs, "" when all holds.
+    Entries written before macs existed (migration 0023) fail until `sign_unsigned` ran.
     """
     prev, checked, last_id = GENESIS, 0, 0
+    known = journal_keys.keys()
+    anchor_id, _, anchor_hash = (anchor or "").partition(":")
     recorded = head()
     while True:
         rows = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.id > last_id)
                                   .order_by(AuditEntry.id).limit(batch)).all()
         if not rows:
+            if anchor and (not anchor_id.isdigit() or last_id < int(anchor_id)):
+                return checked, None, "anchor"
             if recorded is not None and recorded != f"{last_id}:{prev}":
                 return checked, None, "tail"
             return checked, None, ""
@@ -168,5 +192,24 @@ def verify_chain(batch: int = 5000) -> tuple[int, AuditEntry | None, str]:
                 return checked, entry, "prev_hash"
             if entry_hash(entry) != entry.hash:
                 return checked, entry, "hash"
+            if macs and not journal_keys.check(entry.hash, entry.mac, known):
+                return checked, entry, "mac"
+            if anchor and str(entry.id) == anchor_id and entry.hash != anchor_hash:
+                return checked, entry, "anchor"
             prev, checked, last_id = entry.hash, checked + 1, entry.id
         db.session.expunge_all()
+
+
+def sign_unsigned() -> int:
+    """Sign the entries written before entries were authenticated (once, after the upgrade),
+    if the chain holds otherwise. Returns how many; raises ValueError when it is broken."""
+    _checked, _broken, why = verify_chain(macs=False)
+    if why:
+        raise ValueError(why)
+    rows = db.session.execute(sa.select(AuditEntry.id, AuditEntry.hash)
+                              .where(AuditEntry.mac.is_(None))).all()
+    for entry_id, digest in rows:
+        db.session.execute(sa.update(AuditEntry).where(AuditEntry.id == entry_id)
+                           .values(mac=journal_keys.sign(digest)))
+    db.session.commit()
+    return len(rows)

@@ -13,13 +13,22 @@ from flask_login import current_user, login_required
 
 from .. import board_queries as q
 from ..extensions import db
-from ..forms.board import (ATTENDANCE, ApproveForm, AttendanceForm, ConfirmForm, EndMandateForm,
-                           MandateForm, MeetingForm, MinutesForm)
+from ..forms.board import (
+    ATTENDANCE,
+    ApproveForm,
+    AttendanceForm,
+    ConfirmForm,
+    EndMandateForm,
+    MandateForm,
+    MeetingForm,
+    MinutesForm,
+)
 from ..messages import message, register_messages
 from ..models import BoardMandate, BoardMeeting, Membership, MinutesState, Person
 from ..permissions import can_admin, can_run_board, roles_in
 from ..rules.board import Presence
 from ..services import board as svc
+from ..services.journal import anchor_of
 from . import bp, load_coop, run
 
 register_messages({
@@ -176,6 +185,7 @@ def board_meeting(slug, id):
     approve.at_meeting.choices = [(m.id, f"{m.title}") for m in q.later_meetings(meeting)]
     return render_template(
         "governance/board_meeting.html", coop=coop, m=meeting, runs=runs,
+        anchor=anchor_of("board.minutes_approve", "board_meeting", meeting.id),
         board_member="board" in roles_in(current_user, coop), admin=can_admin(current_user, coop),
         sheet=list(zip(sheet, attendance.rows, strict=True)), attendance=attendance,
         quorum=q.quorum(meeting), minutes=MinutesForm(formdata=None, minutes=meeting.minutes),

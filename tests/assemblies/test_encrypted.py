@@ -206,7 +206,7 @@ def test_hostile_ballots_and_holders_change_nothing(sealed, client, login):
     for form in ({"holders": "\x00\n" * 3, "threshold": "x"}, {"holders": "a" * 100000}, {},
                  {"holders": s.admin.email, "threshold": "99999999999999999999"}):
         r = client.post(f"/assemblies/{a.id}/key-holders", data=form)
-        assert r.status_code == 302
+        assert r.status_code == (400 if "\x00" in form.get("holders", "") else 302)
     db.session.expire_all()
     assert a.key_holders == [h.id for h in s.holders]  # convened: nothing changed
     assert client.get(f"/assemblies/{a.id}/ceremony").status_code == 200

@@ -176,6 +176,9 @@ def test_members_read_the_minutes_only_once_published(client, login, sitting):
     html = client.get(url).get_data(as_text=True)
     assert "Le plan est présenté." in html and "Publish to the sociétaires" not in html
     assert "Write the debates" not in html and "attendance.csv" not in html
+    approval = db.session.scalar(sa.select(AuditEntry).where(
+        AuditEntry.action == "assembly.minutes_approve"))  # the anchor printed in the minutes
+    assert f"flask audit verify --anchor {approval.id}:{approval.hash}" in html
 
 
 def test_minutes_are_404_before_the_close_and_403_outside(client, login, make_assembly,
