@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from governance import extensions as ext
-from governance import mail_queue
+from governance import jobs, mail_queue
 from governance.config import from_environment
 
 ERROR_TITLES = {
@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     ext.login_manager.login_message_category = "info"
 
     mail_queue.init_app(app)
+    jobs.init_app(app)
     from governance.urls import IdConverter
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from governance import register_governance

@@ -379,4 +379,26 @@ class QueuedMail(db.Model):
     sent_at: Mapped[Optional[datetime]] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.String(300), default="")
+
+
+class Job(db.Model):
+    """Work run after the request that asked for it (an import's confirmation), with its
+    progress for the page that waits on it (`governance.jobs`). The uploaded file stays only
+    until the job ends or expires."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    cooperative_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cooperative.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(sa.String(10), default="queued")  # jobs.STATES
+    data: Mapped[Optional[bytes]] = mapped_column(sa.LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    result: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[Optional[datetime]]
+    finished_at: Mapped[Optional[datetime]]
 from .contract_models import EntrepreneurContract  # noqa: E402,F401  (CAE entrepreneurs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 
 import sqlalchemy as sa
-from flask import abort, g, has_request_context
+from flask import abort, g, has_app_context, has_request_context
 from flask_login import current_user
 
 from .extensions import db
@@ -16,11 +16,13 @@ ACTIVE = (Status.ADMITTED,)
 def roles_in(person: Person | None, coop: Cooperative) -> set[str]:
     """The person's roles in the cooperative: 'admin', 'board', 'member' (admitted sociétaire).
 
-    Cached for the request; services that change roles clear the cache.
+    Cached for the request (and for a job, which sets `g.cache_roles`); services that change
+    roles clear the cache.
     """
     if person is None or not person.is_authenticated:
         return set()
-    cache = g.setdefault("roles_cache", {}) if has_request_context() else {}
+    cached = has_request_context() or (has_app_context() and g.get("cache_roles"))
+    cache = g.setdefault("roles_cache", {}) if cached else {}
     key = (person.id, coop.id)
     if key not in cache:
         cache[key] = _roles(person, coop)
@@ -28,7 +30,7 @@ def roles_in(person: Person | None, coop: Cooperative) -> set[str]:
 
 
 def forget_roles() -> None:
-    if has_request_context():
+    if has_app_context():
         g.pop("roles_cache", None)
 
 

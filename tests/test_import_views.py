@@ -123,7 +123,10 @@ def test_preview_then_confirm_imports_everything_once(client, coop, admin, login
     assert memberships(coop) == 1  # nothing saved before the confirmation
 
     done = confirm(client, coop.slug, token)
-    assert done.status_code == 302 and done.headers["Location"].endswith("/c/smartfr/members")
+    assert done.status_code == 303 and "/c/smartfr/jobs/" in done.headers["Location"]
+    page = client.get(done.headers["Location"])
+    assert page.status_code == 200 and "10 sociétaires imported." in page.text
+    assert 'href="/c/smartfr/members"' in page.text and "hx-trigger" not in page.text
     rows = db.session.scalars(sa.select(Membership).where(Membership.cooperative_id == coop.id)
                               .order_by(Membership.number)).all()
     assert [m.number for m in rows] == list(range(1, 12))
@@ -155,8 +158,8 @@ def test_confirm_checks_again_and_rolls_back(client, coop, admin, login, make_me
     # Meanwhile the secretariat registers one of the file's people by hand.
     make_member(coop, person=make_person("jun.nakamura@example.net", "Jun", "Nakamura"),
                 college="soutiens")
-    response = confirm(client, coop.slug, token)
-    assert response.status_code == 400
+    response = client.get(confirm(client, coop.slug, token).headers["Location"])
+    assert response.status_code == 200
     assert re.search(r'<td class="num">11</td><td>jun.nakamura@example.net is already in this '
                      r"cooperative&#39;s register.</td>", response.text), response.text
     assert memberships(coop) == 1 and journal("register.import") == []
@@ -180,8 +183,8 @@ def test_a_failing_line_at_commit_time_rolls_everything_back(client, coop, admin
     monkeypatch.setattr(imports, "add_member", flaky)
     login(admin)
     token = token_of(upload(client, coop.slug, SAMPLE))
-    response = confirm(client, coop.slug, token)
-    assert response.status_code == 400 and '<td class="num">6</td>' in response.text
+    response = client.get(confirm(client, coop.slug, token).headers["Location"])
+    assert '<td class="num">6</td>' in response.text and "Try again" not in response.text
     assert memberships(coop) == 0 and journal("member.add") == []
 
 
@@ -208,7 +211,7 @@ def test_token_belongs_to_its_cooperative_and_person(client, coop, admin, login,
     db.session.commit()
     login(admin)
     assert confirm(client, "other", token).status_code == 400  # another cooperative
-    assert confirm(client, coop.slug, token).status_code == 302
+    assert confirm(client, coop.slug, token).status_code == 303
     assert memberships(coop) == 10 and memberships(other) == 0
 
 
@@ -314,7 +317,7 @@ def test_export_reimports_into_another_cooperative(client, coop, admin, login, m
     db.session.commit()
     login(admin)
     assert confirm(client, coop.slug, token_of(upload(client, coop.slug, SAMPLE))).status_code \
-        == 302
+        == 303
     make_member(coop, college="soutiens", address='12 "rue"\nBâtiment B; 2e étage')
     leaving = make_member(coop, college="permanents")
     change_status(admin, leaving, "resigned", on=date(2022, 6, 30), reason="Démission")
@@ -325,7 +328,7 @@ def test_export_reimports_into_another_cooperative(client, coop, admin, login, m
     preview = upload(client, "copy", original.data, "smartfr.csv")
     assert preview.status_code == 200, preview.text
     assert "12 sociétaires will be registered" in preview.text
-    assert confirm(client, "copy", token_of(preview)).status_code == 302
+    assert confirm(client, "copy", token_of(preview)).status_code == 303
     copy = export(client, "/c/copy/members.csv")
     assert _read_export(copy) == rows
     assert memberships(other) == 12
@@ -339,7 +342,7 @@ def test_import_without_numbers_follows_existing_ones(client, coop, admin, login
             "C;user;soutiens;\n")
     preview = upload(client, coop.slug, text.encode())
     assert preview.status_code == 200, preview.text
-    assert confirm(client, coop.slug, token_of(preview)).status_code == 302
+    assert confirm(client, coop.slug, token_of(preview)).status_code == 303
     numbers = db.session.scalars(sa.select(Membership.number).where(
         Membership.cooperative_id == coop.id).order_by(Membership.id)).all()
     assert numbers == [1, 2, 3, 4, 10, 11]

@@ -42,6 +42,9 @@ MATRIX = {
     "gov.capital_import": ("GET", "/c/smart/capital/import", ADMIN_ONLY, None),
     "gov.capital_import_confirm": ("POST", "/c/smart/capital/import/confirm",
                                    (LOGIN, 403, 403, 403, 400, 400), {"token": "x"}),
+    # no job in the fixture: the secretariat check first, then 404 (tests/test_jobs.py)
+    "gov.job": ("GET", "/c/smart/jobs/9", (LOGIN, 403, 403, 403, 404, 404), None),
+    "gov.job_retry": ("POST", "/c/smart/jobs/9/retry", (LOGIN, 403, 403, 403, 404, 404), {}),
     "gov.capital_campaigns": ("GET", "/c/smart/capital/campaigns", IN_COOP, None),
     # no campaign in the fixture: the coop check first (outsider 403), then 404
     "gov.capital_campaign": ("GET", "/c/smart/capital/campaigns/1",

@@ -49,19 +49,21 @@ def _record(actor: Person, line: capital_csv.MovementLine, members: dict[int, Me
 
 
 @service
-def import_movements(actor: Person, coop: Cooperative, data: bytes) -> int:
+def import_movements(actor: Person, coop: Cooperative, data: bytes, progress=None) -> int:
     """Record every movement of the file in order, or none. Secretariat only; returns the count.
 
     A movement the ledger refuses (shares not held, a broken SCOP ratio: those are recorded one
     by one with the movement form, where the warning can be acknowledged) refuses the file,
-    naming its line.
+    naming its line. `progress(done, total)` is told after each line.
     """
     result = check_file(actor, coop, data)
     if not result.ok:
         raise ImportRefused(result.errors)
     members = _members(coop, {n for line in result.lines
                               for n in (line.member, line.to_member) if n})
-    for line in result.lines:
+    for done, line in enumerate(result.lines):
+        if progress:
+            progress(done, len(result.lines))
         try:
             _record(actor, line, members)
         except DomainError as err:

@@ -78,14 +78,16 @@ def check_file(actor: Person, coop: Cooperative, data: bytes) -> register_csv.Re
 
 
 @service
-def import_register(actor: Person, coop: Cooperative, data: bytes) -> int:
+def import_register(actor: Person, coop: Cooperative, data: bytes, progress=None) -> int:
     """Register every line of the file (with its opening balance of shares), or none.
-    Secretariat only; returns the count."""
+    Secretariat only; returns the count. `progress(done, total)` is told after each line."""
     result = check_file(actor, coop, data)
     if not result.ok:
         raise ImportRefused(result.errors)
     numbers = []
-    for item in result.lines:
+    for done, item in enumerate(result.lines):
+        if progress:
+            progress(done, len(result.lines))
         try:
             membership = add_member(actor, coop, NewMember(**item.member))
             if item.shares:  # the opening balance, dated when the member came in

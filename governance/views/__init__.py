@@ -63,3 +63,4 @@ from . import audit, capital, coops, imports, register  # noqa: E402,F401  (rout
 from . import campaigns, capital_import  # noqa: E402,F401  (capital campaigns, movements CSV)
 from . import board  # noqa: E402,F401  (board mandates, meetings, minutes)
 from . import contracts  # noqa: E402,F401  (CAE entrepreneurs and the delay to join)
+from . import jobs  # noqa: E402,F401  (the progress and outcome of an import's confirmation)

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from .. import jobs
 from ..forms.imports import ConfirmForm, ImportForm
 from ..messages import message, register_messages
 from ..permissions import can_admin
@@ -83,16 +82,11 @@ def capital_import(slug):
 @bp.post("/c/<slug>/capital/import/confirm")
 @login_required
 def capital_import_confirm(slug):
-    """Record every movement of a checked file, or none; its token works once. Secretariat."""
+    """Start recording every movement of a checked file, or none (after the response); its
+    token works once. Secretariat only."""
     coop = load_coop(slug, can_admin)
-    count = confirm_upload(
-        coop, _folder(), lambda data: svc.import_movements(current_user, coop, data),
-        lambda data: svc.check_file(current_user, coop, data),
-        lambda errors=(), status=200: _upload_page(coop, errors, status),
-        lambda result, token, status: _preview(coop, result, token, status),
-        _("The ledger changed during the import; nothing was saved. Confirm again."))
-    if not isinstance(count, int):
-        return count
-    flash(ngettext("%(num)s movement recorded.", "%(num)s movements recorded.", count),
-          "success")
-    return redirect(url_for("gov.capital", slug=slug))
+    return confirm_upload(coop, _folder(), "capital_import",
+                          lambda status: _upload_page(coop, status=status))
+
+
+jobs.KINDS["capital_import"] = jobs.Kind(run=svc.import_movements, check=svc.check_file)

@@ -4,14 +4,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from .. import register_csv
+from .. import jobs, register_csv
 from ..forms.imports import COLUMN_HELP, ConfirmForm, ImportForm
 from ..messages import message, register_messages
 from ..permissions import can_admin, can_see_contacts
@@ -65,6 +63,11 @@ register_messages({
     "csv_bad_number": _l("“%(value)s” is not a membership number."),
     "csv_duplicate_number": _l("Membership number %(number)s is already on line %(first)s."),
     "csv_import_refused": _l("The file was refused: nothing was imported."),
+    "job_changed": _l("The register or the ledger changed during the import; nothing was "
+                      "saved. Try again."),
+    "job_error": _l("The import stopped before its end; nothing was saved. Try again; if it "
+                    "fails again, tell the platform's administrators."),
+    "job_forbidden": _l("You may no longer import into this cooperative; nothing was saved."),
 })
 
 
@@ -117,55 +120,37 @@ def _preview(coop, result, token, status=200):
 @bp.post("/c/<slug>/members/import/confirm")
 @login_required
 def register_import_confirm(slug):
-    """Import a checked file, all lines or none; its token works once. Secretariat only."""
+    """Start the import of a checked file (all lines or none, after the response); its token
+    works once. Secretariat only."""
     coop = load_coop(slug, can_admin)
-    count = confirm_upload(
-        coop, _folder(), lambda data: svc.import_register(current_user, coop, data),
-        lambda data: svc.check_file(current_user, coop, data),
-        lambda errors=(), status=200: _upload_page(coop, errors, status),
-        lambda result, token, status: _preview(coop, result, token, status),
-        _("The register changed during the import; nothing was saved. Confirm again."))
-    if not isinstance(count, int):
-        return count
-    flash(ngettext("%(num)s sociétaire imported.", "%(num)s sociétaires imported.", count),
-          "success")
-    return redirect(url_for("gov.members", slug=slug))
+    return confirm_upload(coop, _folder(), "register_import",
+                          lambda status: _upload_page(coop, status=status))
 
 
-def confirm_upload(coop, folder, do_import, check, upload_page, preview, changed: str):
-    """The confirm step of every CSV import: claim the checked file of the form's token (once),
-    import it all or nothing, and give back the count, or the page to show instead: the upload
-    page with the errors of a file that no longer passes, or the preview again (409) when a
-    concurrent write got in the way."""
+def confirm_upload(coop, folder, kind: str, upload_page):
+    """The confirm step of every CSV import: claim the checked file of the form's token (once)
+    and hand it to a job (`governance.jobs`), whose page shows its progress and outcome."""
     form = ConfirmForm()
     token = form.token.data
     claimed = svc.claim_pending(folder, token, coop, current_user) \
         if form.validate_on_submit() else None
     if claimed is None:
         flash(_("This import was already done, or has expired: send the file again."), "error")
-        return upload_page(status=400)
+        return upload_page(400)
     path, data = claimed
     try:
-        count = do_import(data)
+        job = jobs.submit(current_user, coop, kind, data)
     except Forbidden:
         svc.drop_pending(folder, token, path)
         abort(403)
-    except svc.ImportRefused as err:  # the data changed since the preview
-        svc.drop_pending(folder, token, path)
-        return upload_page(err.errors, 400)
-    except sa.exc.IntegrityError:  # another write took a number or an email meanwhile
-        result = check(data)
-        if not result.ok:
-            svc.drop_pending(folder, token, path)
-            return upload_page(result.errors, 400)
-        svc.release_pending(folder, token, path)
-        flash(changed, "error")
-        return preview(result, token, 409)
     except Exception:
         svc.release_pending(folder, token, path)
         raise
     svc.drop_pending(folder, token, path)
-    return count
+    return redirect(url_for("gov.job", slug=coop.slug, job_id=job.id), 303)
+
+
+jobs.KINDS["register_import"] = jobs.Kind(run=svc.import_register, check=svc.check_file)
 
 
 @bp.get("/c/<slug>/members.csv")
