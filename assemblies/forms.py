@@ -42,6 +42,8 @@ class AssemblyForm(FlaskForm):
                                    validators=[DataRequired(_l("Give a valid date and time."))])
     place = StringField(_l("Place"), validators=[Length(max=300)])
     online_link = StringField(_l("Online link"), validators=[Length(max=500), web_address])
+    second_factor = BooleanField(_l("Voters log in with an authenticator app to vote (second "
+                                    "factor, CNIL level 2)"))
     others = SelectMultipleField(_l("Joint assembly with"), coerce=int, choices=[],
                                  option_widget=widgets.CheckboxInput(),
                                  widget=widgets.ListWidget(prefix_label=False))

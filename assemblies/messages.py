@@ -49,6 +49,9 @@ register_messages({
     "not_on_roll": _l("You are not on this assembly's roll."),
     "resolution_not_open": _l("This resolution is not open for voting."),
     "vote_needs_presence": _l("Check in (in the room or online) before voting."),
+    "assembly_second_factor": _l("This assembly asks its voters to log in with an "
+                                 "authenticator app (a second factor): turn it on from your "
+                                 "account, log out, then log in again with your code."),
     "advance_choices": _l("Choose a vote for the resolutions."),
     "hands_nobody": _l("Nobody in the room can still vote in one of these colleges."),
     "minutes_approved": _l("The minutes are approved: they can no longer be changed."),

@@ -54,6 +54,8 @@ class Assembly(db.Model):
     state: Mapped[State] = mapped_column(enum_type(State), default=State.DRAFT)
     place: Mapped[str] = mapped_column(sa.String(300), default="")
     online_link: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Voters log in with their authenticator app to vote (CNIL level 2).
+    second_factor: Mapped[bool] = mapped_column(default=False)
     chair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     secretary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     scrutineers: Mapped[str] = mapped_column(sa.String(500), default="")  # names, free text

@@ -474,7 +474,8 @@ def free_port() -> int:
 def server_env(url: str, secret_key: str, relay_port: int | None) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("MAIL_") and k not in ("REDIS_URL", "PROXY_COUNT", "HTTPS")}
-    env |= {"DATABASE_URL": url, "SECRET_KEY": secret_key, "PYTHONDONTWRITEBYTECODE": "1"}
+    env |= {"DATABASE_URL": url, "SECRET_KEY": secret_key, "PYTHONDONTWRITEBYTECODE": "1",
+            "TWO_FACTOR_REQUIRED": "0"}  # the benches' secretariat has no authenticator app
     if relay_port:  # the mail relay of a production host, on the loopback (no TLS there)
         env |= {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(relay_port), "MAIL_USE_TLS": "0"}
     return env

@@ -10,7 +10,7 @@ def register_governance(app: Flask) -> None:
     from . import cli, formatting, labels
     from .extensions import login_manager
     from .services import sessions
-    from .views import auth, bp
+    from .views import auth, bp, two_factor  # noqa: F401  (its routes hang off auth.bp)
 
     @login_manager.user_loader
     def load_user(session_id: str):

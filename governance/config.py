@@ -36,6 +36,9 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parents[1] / "translations"),
         "LANGUAGES": ["fr", "en"],
+        # The secretariat and the board must log in with an authenticator app (the demo of
+        # scripts/run.sh turns it off, so that its accounts can be tried without one).
+        "TWO_FACTOR_REQUIRED": os.environ.get("TWO_FACTOR_REQUIRED", "1") == "1",
         "HTTPS": os.environ.get("HTTPS", "0") == "1",  # served over TLS only: HSTS, secure cookies
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -159,6 +159,11 @@ class Person(UserMixin, db.Model):
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A second factor at login (`services.two_factor`): an authenticator app's TOTP secret,
+    # since when, and the last 30-second step accepted (a code works once).
+    totp_secret: Mapped[Optional[str]] = mapped_column(sa.String(64))
+    totp_since: Mapped[Optional[datetime]]
+    totp_last_step: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
 
     representative: Mapped[Optional[Person]] = relationship(remote_side=[id])
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")
@@ -355,6 +360,17 @@ class LoginSession(db.Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+    second_factor: Mapped[bool] = mapped_column(default=False)  # opened with a TOTP code
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that replaces the authenticator app at login (its sha256 only)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[Optional[datetime]]
 
 
 class LoginThrottle(db.Model):

@@ -21,5 +21,8 @@ flask demo
 ( while sleep 60; do flask votes close-due >/dev/null || true; done ) &
 CLOCK=$!
 trap 'kill "$CLOCK" 2>/dev/null || true' EXIT INT TERM
+# The demo's secretariat and board accounts are tried without an authenticator app; production
+# keeps the default (TWO_FACTOR_REQUIRED=1, README).
+export TWO_FACTOR_REQUIRED="${TWO_FACTOR_REQUIRED:-0}"
 echo "==> serving coopgov on http://${HOST:-127.0.0.1}:${PORT:-5000}/  (Ctrl+C to stop)"
 .venv/bin/flask --app app run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

@@ -56,6 +56,14 @@ MATRIX = {
     "gov.roles": ("GET", "/c/smart/roles", ADMIN_ONLY, None),
     "auth.invite": ("GET", "/c/smart/invite", ADMIN_ONLY, None),
     "auth.change_password": ("POST", "/account/password", (LOGIN, 400, 400, 400, 400, 400), {}),
+    # tests/test_two_factor.py: each person manages their own second factor
+    "auth.two_factor": ("GET", "/account/two-factor", ANY_ACCOUNT, None),
+    "auth.two_factor_enable": ("POST", "/account/two-factor", (LOGIN, 400, 400, 400, 400, 400),
+                               {}),
+    "auth.two_factor_off": ("POST", "/account/two-factor/off", (LOGIN, 400, 400, 400, 400, 400),
+                            {}),
+    "auth.two_factor_codes": ("POST", "/account/two-factor/recovery-codes",
+                              (LOGIN, 400, 400, 400, 400, 400), {}),
     "auth.log_out_everywhere": ("POST", "/account/sessions/end", (LOGIN, 303, 303, 303, 303, 303),
                                 {}),  # anyone ends their own sessions
     "gov.coop_new": ("GET", "/cooperatives/new", PLATFORM_ONLY, None),
@@ -224,8 +232,8 @@ MATRIX = {
                                 (LOGIN, 403, 403, 403, 404, 404), None),
 }
 # Reachable by anyone by design (log in, language, password reset, invitation links, assets).
-PUBLIC = {"static", "healthz", "auth.login", "auth.logout", "auth.language", "auth.accept",
-          "auth.reset_request", "auth.reset"}
+PUBLIC = {"static", "healthz", "auth.login", "auth.login_code", "auth.logout", "auth.language",
+          "auth.accept", "auth.reset_request", "auth.reset"}
 
 
 @pytest.fixture

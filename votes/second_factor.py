@@ -1,5 +1,6 @@
 """A second factor before voting (CNIL recommendation 2019-053, level 2): the voter asks for a
-one-time code, gets it by email, and types it in before their ballot is accepted.
+one-time code, gets it by email, and types it in before their ballot is accepted; a voter who
+logged in with their authenticator app (`governance.services.two_factor`) already has it.
 
 The code is stored as a keyed hash, good for ten minutes and five tries; a new one can be asked
 for once a minute. What is kept says that a voter confirmed a code for a vote, never what they
@@ -18,7 +19,7 @@ from flask_babel import gettext as _
 from governance.extensions import db
 from governance.mail import MailError, send
 from governance.models import Person, utcnow
-from governance.services import DomainError, Forbidden, service
+from governance.services import DomainError, Forbidden, service, two_factor
 
 from . import rules
 from .models import RollEntry, Vote, VoteCode
@@ -91,9 +92,10 @@ def confirm_code(actor: Person, vote: Vote, code: str, now: datetime | None = No
     row.confirmed = True
 
 
-def confirmed(vote: Vote, person_id: int) -> bool:
-    """Whether the voter confirmed a code for this vote (or none is asked)."""
-    if not vote.second_factor:
+def confirmed(vote: Vote, person: Person) -> bool:
+    """Whether the voter confirmed a code for this vote, or logged in with their authenticator
+    app (the same level 2), or none is asked."""
+    if not vote.second_factor or two_factor.session_has_it(person):
         return True
     return bool(db.session.scalar(sa.select(VoteCode.confirmed).where(
-        VoteCode.vote_id == vote.id, VoteCode.person_id == person_id)))
+        VoteCode.vote_id == vote.id, VoteCode.person_id == person.id)))

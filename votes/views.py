@@ -190,7 +190,7 @@ def show(vote_id):
                                         if c.code in vote.eligible_colleges))
     entry = ctx["entry"]
     ctx["needs_code"] = entry is not None and not entry.voted and not second_factor.confirmed(
-        vote, current_user.id)
+        vote, current_user)
     ctx["small_colleges"] = queries.small_colleges(vote)
     ctx["ceremony"] = queries.ceremony_of(vote) if vote.secret else None
     ctx["colleges"] = svc.colleges_of(vote)

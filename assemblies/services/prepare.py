@@ -37,6 +37,7 @@ class AssemblyDraft:
     starts_at: datetime  # UTC
     place: str = ""
     online_link: str = ""
+    second_factor: bool = False  # voters need a login with their authenticator app
     others: list[Cooperative] = field(default_factory=list)  # a joint assembly's other coops
 
 
@@ -59,14 +60,16 @@ def create_assembly(actor: Person, host: Cooperative, draft: AssemblyDraft) -> A
         raise DomainError("web_address", {})
     assembly = Assembly(cooperative_id=host.id, title=title[:300], kind=Kind(draft.kind),
                         place=draft.place.strip()[:300],
-                        online_link=draft.online_link.strip()[:500])
+                        online_link=draft.online_link.strip()[:500],
+                        second_factor=bool(draft.second_factor))
     assembly.members = [AssemblyCoop(cooperative_id=c.id) for c in coops]
     db.session.add(assembly)
     db.session.flush()
     db.session.add(Sitting(assembly_id=assembly.id, call=1, starts_at=draft.starts_at))
     journal(actor, assembly, "assembly.create",
             after={"title": assembly.title, "kind": str(assembly.kind),
-                   "cooperatives": [c.slug for c in coops], "starts_at": draft.starts_at})
+                   "cooperatives": [c.slug for c in coops], "starts_at": draft.starts_at,
+                   "second_factor": assembly.second_factor})
     return assembly
 
 

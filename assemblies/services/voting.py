@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from governance.extensions import db
 from governance.models import Person, utcnow
-from governance.services import DomainError, Forbidden, service
+from governance.services import DomainError, Forbidden, service, two_factor
 from votes import services as votes
 from votes.models import RollEntry, Vote
 
@@ -97,6 +97,12 @@ def _votes_of(resolutions: list[Resolution], cooperative_id: int | None = None) 
             if cooperative_id is None or rv.cooperative_id == cooperative_id]
 
 
+def _second_factor(assembly: Assembly, actor: Person) -> None:
+    """An assembly that asks for it: the voter logged in with their authenticator app."""
+    if assembly.second_factor and not two_factor.session_has_it(actor):
+        raise DomainError("assembly_second_factor", {})
+
+
 @service
 def cast(actor: Person, resolution: Resolution, target: Participant, choice: str):
     """Cast the ballot of `target` (the actor, or a principal whose proxy they hold) on an
@@ -108,6 +114,7 @@ def cast(actor: Person, resolution: Resolution, target: Participant, choice: str
         raise Forbidden()
     if not resolution.opened or resolution.closed:
         raise DomainError("resolution_not_open", {})
+    _second_factor(assembly, actor)
     actor_p = _participant(assembly, actor.id, target.cooperative_id)
     if not (actor_p.presence != Presence.ABSENT
             and actor_p.present_call == assembly.sitting.call):
@@ -170,6 +177,7 @@ def vote_in_advance(actor: Person, participant: Participant, choices: dict[int, 
         raise Forbidden()
     assembly = db.session.get(Assembly, participant.assembly_id)
     require_state(assembly, State.CONVENED)
+    _second_factor(assembly, actor)
     if queries.proxy_given(participant) is not None:
         raise DomainError("proxy_given", {})
     by_id = {r.id: r for r in assembly.resolutions}

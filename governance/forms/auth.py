@@ -4,7 +4,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from ..services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
@@ -90,3 +90,23 @@ class LanguageForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.locale.choices = [(code, Locale.parse(code).get_display_name(code).capitalize())
                                for code in current_app.config["LANGUAGES"]]
+
+
+class CodeForm(FlaskForm):
+    """The code of an authenticator app (6 digits) or a recovery code (xxxxx-xxxxx)."""
+    code = StringField(_l("Code"), filters=[_strip], validators=[DataRequired(), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text",
+                                  "autocapitalize": "off", "spellcheck": "false"})
+
+
+class EnableTwoFactorForm(FlaskForm):
+    secret = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Z2-7]{32}$")])
+    code = StringField(_l("The 6-digit code your app shows"), filters=[_strip],
+                       validators=[DataRequired(), Regexp(r"^\d{6}$", message=_l(
+                           "Type the 6 digits your app shows, without spaces."))],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class PasswordCheckForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})

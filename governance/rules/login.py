@@ -44,3 +44,17 @@ def account_delay(failures: int) -> int:
 def account_wait(failures: int, last_at: int, now: int) -> int:
     """Seconds before the account may be tried again after `failures`, the last at `last_at`."""
     return max(0, last_at + account_delay(failures) - now)
+
+
+SECOND_FACTOR_ROLES = frozenset({"admin", "board"})
+
+
+def second_factor_required(roles: set[str], platform_admin: bool) -> bool:
+    """The secretariat, the board and the platform's administrators log in with a second
+    factor; members may."""
+    return platform_admin or bool(SECOND_FACTOR_ROLES & set(roles))
+
+
+def totp_step_fresh(step: int, last_step: int | None) -> bool:
+    """A TOTP code is accepted once: its step must come after the last one accepted."""
+    return last_step is None or step > last_step

@@ -20,19 +20,21 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(person: Person) -> str:
+def open_session(person: Person, second_factor: bool = False) -> str:
     """A new login session of `person`, inside the caller's transaction; sets and returns its
-    token (what `Person.get_id` gives Flask-Login)."""
+    token (what `Person.get_id` gives Flask-Login). `second_factor`: opened with a TOTP or
+    recovery code after the password."""
     token = secrets.token_urlsafe(24)
-    db.session.add(LoginSession(person_id=person.id, token_hash=_digest(token)))
+    db.session.add(LoginSession(person_id=person.id, token_hash=_digest(token),
+                                second_factor=second_factor))
     person.session_token = token
     return token
 
 
 @service
-def log_in(person: Person) -> None:
+def log_in(person: Person, second_factor: bool = False) -> None:
     """Open a session for a person whose password (or link) was just checked."""
-    open_session(person)
+    open_session(person, second_factor)
 
 
 def person_of(session_id: str) -> Person | None:

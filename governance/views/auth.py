@@ -1,6 +1,7 @@
 """The `auth` blueprint: log in and out, invitations, password reset, language, own account."""
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -38,6 +39,7 @@ from ..urls import db_id
 from . import load_coop, run
 
 bp = Blueprint("auth", __name__)
+PENDING = "pending_login"  # in the signed session: who gave the right password, and when
 
 
 def safe_next(target: str | None) -> str:
@@ -80,6 +82,10 @@ def login():
             return _too_many(wait, "governance/login.html", form, _(
                 "Too many login attempts. For your security, try again in %(delay)s."))
         person = accounts.authenticate(form.email.data, form.password.data)
+        if person is not None and person.totp_secret:  # then the code (`two_factor`)
+            session[PENDING] = {"p": person.id, "r": bool(form.remember.data),
+                                "n": request.args.get("next") or "", "t": int(time.time())}
+            return redirect(url_for("auth.login_code"), 303)
         if person is not None:
             sessions.log_in(person)
             login_user(person, remember=form.remember.data)

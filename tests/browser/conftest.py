@@ -40,7 +40,8 @@ def live_server(app):
     on a free port in a daemon thread. `app` is requested first so that the schema exists."""
     served = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                          "SERVER_NAME": None,
-                         "LOGIN_RATE_LIMIT": "1000 per minute", "WTF_CSRF_ENABLED": True})
+                         "LOGIN_RATE_LIMIT": "1000 per minute", "WTF_CSRF_ENABLED": True,
+                         "TWO_FACTOR_REQUIRED": False})  # test_two_factor.py turns it on
     server = LiveServer(url="", app=served)
 
     def wsgi(environ, start_response):

@@ -1,4 +1,5 @@
-"""Real Chromium: a register import refused for its bad lines, then accepted once corrected."""
+"""Real Chromium: a register import refused for its bad lines, then accepted once corrected
+(its job's page followed live)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,7 +42,8 @@ def test_import_fails_on_bad_lines_then_succeeds(demo, page, log_in, live_server
     expect(preview).to_have_count(10)
     assert members() == before  # a preview saves nothing either
     page.locator("form[action$='/import/confirm'] button[type=submit]").click()
-    expect(page.locator(".flash.success")).to_be_visible()
+    # The job's page, followed live by htmx until the import ends after the response.
+    expect(page.locator("#job-status .success")).to_contain_text("10 sociétaires importé·es")
     assert members() == before + 10
     page.goto(live_server.url + "/c/smartfr/members?q=lemoine")
     expect(page.locator("#register-results tbody")).to_contain_text("Aurore Lemoine")

@@ -117,3 +117,18 @@ def test_a_vote_without_the_second_factor_needs_no_code(smart, user):
     client = user(voters[3])
     assert 'name="choice"' in text(client.get(f"/votes/{vote.id}"))
     assert client.post(f"/votes/{vote.id}/code").status_code == 400
+
+
+def test_a_login_with_the_authenticator_app_stands_for_the_emailed_code(smart):
+    from governance.services import sessions
+    coop, admin, voters = smart
+    vote = new_vote(coop, admin, second_factor=True)
+    voter = voters[0]
+    sessions.open_session(voter)  # password only
+    db.session.commit()
+    assert not sf.confirmed(vote, voter)
+    sessions.open_session(voter, second_factor=True)
+    db.session.commit()
+    assert sf.confirmed(vote, voter)
+    svc.cast(voter, vote, "for")
+    assert db.session.scalar(sa.select(sa.func.count(Ballot.id))) == 1

@@ -54,7 +54,7 @@ def cast(actor: Person, vote: Vote, choice, *, now: datetime | None = None,
     entry = entry or entry_of(vote, actor.id)
     if entry is None or entry.person_id != actor.id or entry.vote_id != vote.id:
         raise Forbidden()
-    if not second_factor.confirmed(vote, actor.id):
+    if not second_factor.confirmed(vote, actor):
         raise DomainError("second_factor_required", {})
     return put_ballot(actor, vote, entry, choice, now=now)
 
