@@ -59,8 +59,14 @@ def load(app, members: int, circles: int, entries: int, seed: int) -> dict:
     """Circles, roles, circle members, the 2025 budget and envelopes, the entries and the
     tallies, in bulk. Returns the ids the measures need."""
     from circles.models import Circle, CircleMember, CircleRole, RoleAssignment, RoleKind
-    from contributions.models import (Budget, Contribution, Envelope, EnvelopeMember,
-                                      EnvelopeMonth, PaymentBatch)
+    from contributions.models import (
+        Budget,
+        Contribution,
+        Envelope,
+        EnvelopeMember,
+        EnvelopeMonth,
+        PaymentBatch,
+    )
     from contributions.services.batches import _month_expr
     from governance.extensions import db
     from governance.models import Cooperative, Membership, Person
@@ -144,7 +150,7 @@ def load(app, members: int, circles: int, entries: int, seed: int) -> dict:
             columns = ["envelope_id", "month" if model is EnvelopeMonth else "person_id",
                        "status", "entries", "hours", "amount"]
             s.execute(sa.insert(model).from_select(columns, select))
-        for month_n, batch_id in batches.items():
+        for batch_id in batches.values():
             totals = s.execute(sa.select(sa.func.count(), sa.func.sum(c.hours),
                                          sa.func.sum(c.amount)).where(c.batch_id == batch_id)
                                ).one()
@@ -186,7 +192,8 @@ def check_dataset(app) -> dict:
 
 
 def close_october(app) -> tuple[float, int, int]:
-    """Close October with the service, as the secretariat does; returns (seconds, entries, batch id)."""
+    """Close October with the service, as the secretariat does; returns (seconds, entries,
+    batch id)."""
     from contributions.services.batches import close_month
     from governance.extensions import db
     from governance.models import Cooperative, Person

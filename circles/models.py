@@ -9,7 +9,6 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,16 +47,16 @@ class Circle(db.Model):
     __table_args__ = (sa.Index("ix_circle_coop_parent", "cooperative_id", "parent_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(sa.ForeignKey("cooperative.id"))
-    parent_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("circle.id"))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("circle.id"))
     name: Mapped[str] = mapped_column(sa.String(200))
     purpose: Mapped[str] = mapped_column(sa.Text, default="")  # raison d'être
     domains: Mapped[str] = mapped_column(sa.Text, default="")  # one a line
     accountabilities: Mapped[str] = mapped_column(sa.Text, default="")  # one a line
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    dissolved_on: Mapped[Optional[date]]  # a dissolved circle stays in the history
+    dissolved_on: Mapped[date | None]  # a dissolved circle stays in the history
 
     cooperative: Mapped[Cooperative] = relationship()
-    parent: Mapped[Optional[Circle]] = relationship(remote_side=[id])
+    parent: Mapped[Circle | None] = relationship(remote_side=[id])
 
     def __str__(self) -> str:
         return self.name
@@ -70,14 +69,14 @@ class CircleRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     circle_id: Mapped[int] = mapped_column(sa.ForeignKey("circle.id"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     name: Mapped[str] = mapped_column(sa.String(200))
     purpose: Mapped[str] = mapped_column(sa.Text, default="")
     domains: Mapped[str] = mapped_column(sa.Text, default="")
     accountabilities: Mapped[str] = mapped_column(sa.Text, default="")
-    parent_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("circle.id"))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("circle.id"))
 
-    by: Mapped[Optional[Person]] = relationship()
+    by: Mapped[Person | None] = relationship()
 
 
 class CircleMember(db.Model):
@@ -89,7 +88,7 @@ class CircleMember(db.Model):
     circle_id: Mapped[int] = mapped_column(sa.ForeignKey("circle.id"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
     joined_on: Mapped[date]
-    left_on: Mapped[Optional[date]]
+    left_on: Mapped[date | None]
 
     person: Mapped[Person] = relationship()
     circle: Mapped[Circle] = relationship()
@@ -108,7 +107,7 @@ class CircleRole(db.Model):
     purpose: Mapped[str] = mapped_column(sa.Text, default="")
     accountabilities: Mapped[str] = mapped_column(sa.Text, default="")  # one a line
     reviews: Mapped[bool] = mapped_column(default=False)
-    removed_on: Mapped[Optional[date]]  # a custom role no longer in use
+    removed_on: Mapped[date | None]  # a custom role no longer in use
 
     circle: Mapped[Circle] = relationship()
 
@@ -123,9 +122,9 @@ class RoleAssignment(db.Model):
     role_id: Mapped[int] = mapped_column(sa.ForeignKey("circle_role.id"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
     starts_on: Mapped[date]
-    ends_on: Mapped[Optional[date]]  # last day in the role
+    ends_on: Mapped[date | None]  # last day in the role
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
     role: Mapped[CircleRole] = relationship()
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
@@ -151,10 +150,10 @@ class Chantier(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[ChantierStatus] = mapped_column(enum_type(ChantierStatus),
                                                    default=ChantierStatus.PROPOSED)
-    estimated_hours: Mapped[Optional[Decimal]] = mapped_column(HOURS)
-    due_on: Mapped[Optional[date]]
+    estimated_hours: Mapped[Decimal | None] = mapped_column(HOURS)
+    due_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     circle: Mapped[Circle] = relationship()

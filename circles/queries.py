@@ -10,8 +10,15 @@ from governance.extensions import db
 from governance.models import Person
 
 from . import rules
-from .models import (Chantier, Circle, CircleMember, CircleRevision, CircleRole, RoleAssignment,
-                     RoleKind)
+from .models import (
+    Chantier,
+    Circle,
+    CircleMember,
+    CircleRevision,
+    CircleRole,
+    RoleAssignment,
+    RoleKind,
+)
 
 
 def _holding(day: date):

@@ -11,8 +11,8 @@ def register_contributions(app: Flask) -> None:
     from governance import demo as governance_demo
     from governance import labels
 
-    from . import labels as own_labels
     from . import demo, messages, models, views  # noqa: F401 - codes, tables, routes
+    from . import labels as own_labels
     if demo.load not in governance_demo.EXTRAS:
         governance_demo.EXTRAS.append(demo.load)
     app.jinja_env.globals.update(own_labels.GLOBALS)

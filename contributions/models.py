@@ -12,7 +12,6 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -45,7 +44,7 @@ class Budget(db.Model):
     decision: Mapped[str] = mapped_column(sa.String(300), default="")  # "AGO 2022, 4th res."
     decision_url: Mapped[str] = mapped_column(sa.String(500), default="")  # vote or minutes
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
     cooperative: Mapped[Cooperative] = relationship()
     rates: Mapped[list[BudgetRate]] = relationship(back_populates="budget",
@@ -90,9 +89,9 @@ class PaymentBatch(db.Model):
     hours: Mapped[Decimal] = mapped_column(HOURS, default=Decimal(0))
     amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
     closed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    closed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
-    closed_by: Mapped[Optional[Person]] = relationship()
+    closed_by: Mapped[Person | None] = relationship()
 
 
 class Contribution(db.Model):
@@ -110,8 +109,8 @@ class Contribution(db.Model):
     envelope_id: Mapped[int] = mapped_column(sa.ForeignKey("envelope.id"))
     circle_id: Mapped[int] = mapped_column(sa.ForeignKey("circle.id"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
-    chantier_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("chantier.id"))
-    role_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("circle_role.id"))
+    chantier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("chantier.id"))
+    role_id: Mapped[int | None] = mapped_column(sa.ForeignKey("circle_role.id"))
     worked_on: Mapped[date]
     hours: Mapped[Decimal] = mapped_column(HOURS)  # quarter hours; negative for a correction
     rate: Mapped[Decimal] = mapped_column(RATE)
@@ -119,22 +118,22 @@ class Contribution(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[EntryStatus] = mapped_column(enum_type(EntryStatus),
                                                 default=EntryStatus.SUBMITTED)
-    corrects_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("contribution.id"))
-    reviewed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
-    reviewed_at: Mapped[Optional[datetime]]
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("contribution.id"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    reviewed_at: Mapped[datetime | None]
     reject_reason: Mapped[str] = mapped_column(sa.String(500), default="")
-    batch_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("payment_batch.id"))
+    batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payment_batch.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     circle: Mapped[Circle] = relationship()
-    chantier: Mapped[Optional[Chantier]] = relationship()
-    role: Mapped[Optional[CircleRole]] = relationship()
+    chantier: Mapped[Chantier | None] = relationship()
+    role: Mapped[CircleRole | None] = relationship()
     envelope: Mapped[Envelope] = relationship()
-    reviewed_by: Mapped[Optional[Person]] = relationship(foreign_keys=[reviewed_by_id])
-    corrects: Mapped[Optional[Contribution]] = relationship(remote_side=[id])
-    batch: Mapped[Optional[PaymentBatch]] = relationship()
+    reviewed_by: Mapped[Person | None] = relationship(foreign_keys=[reviewed_by_id])
+    corrects: Mapped[Contribution | None] = relationship(remote_side=[id])
+    batch: Mapped[PaymentBatch | None] = relationship()
 
 
 class _Tally:

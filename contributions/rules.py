@@ -75,7 +75,8 @@ def check_worked_on(day: date, today: date, starts_on: date | None, ends_on: dat
         raise RuleError("no_budget_on_day", {"day": day})
 
 
-def rate_for(hourly_rate: Decimal, role_rates: dict[str, Decimal], role_kind: str | None) -> Decimal:
+def rate_for(hourly_rate: Decimal, role_rates: dict[str, Decimal],
+             role_kind: str | None) -> Decimal:
     """The budget's rate, or the rate it sets for the kind of role the time was spent in."""
     if role_kind is not None and role_kind in role_rates:
         return role_rates[role_kind]

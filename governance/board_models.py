@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,16 +45,16 @@ class BoardMandate(db.Model):
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
     role: Mapped[MandateRole] = mapped_column(enum_type(MandateRole))
     # The legal person (a sociétaire) a permanent representative sits for.
-    represents_person_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
-    college_code: Mapped[Optional[str]] = mapped_column(sa.String(32))  # college represented
+    represents_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
+    college_code: Mapped[str | None] = mapped_column(sa.String(32))  # college represented
     starts_on: Mapped[date]
-    ends_on: Mapped[Optional[date]]  # last day in office; NULL while it runs
+    ends_on: Mapped[date | None]  # last day in office; NULL while it runs
     end_reason: Mapped[str] = mapped_column(sa.String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
-    represents: Mapped[Optional[Person]] = relationship(foreign_keys=[represents_person_id])
+    represents: Mapped[Person | None] = relationship(foreign_keys=[represents_person_id])
 
 
 class BoardMeeting(db.Model):
@@ -71,16 +70,16 @@ class BoardMeeting(db.Model):
     minutes: Mapped[str] = mapped_column(sa.Text, default="")
     minutes_state: Mapped[MinutesState] = mapped_column(enum_type(MinutesState),
                                                         default=MinutesState.NONE)
-    drafted_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    drafted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     # The later meeting at which these minutes were approved.
-    approved_at_meeting_id: Mapped[Optional[int]] = mapped_column(
+    approved_at_meeting_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("board_meeting.id"))
-    published_at: Mapped[Optional[datetime]]
+    published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
-    drafted_by: Mapped[Optional[Person]] = relationship(foreign_keys=[drafted_by_id])
-    approved_at_meeting: Mapped[Optional[BoardMeeting]] = relationship(
+    drafted_by: Mapped[Person | None] = relationship(foreign_keys=[drafted_by_id])
+    approved_at_meeting: Mapped[BoardMeeting | None] = relationship(
         remote_side=[id], foreign_keys=[approved_at_meeting_id])
 
     @property
@@ -96,7 +95,7 @@ class BoardAttendance(db.Model):
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("board_meeting.id"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
     status: Mapped[AttendanceStatus] = mapped_column(enum_type(AttendanceStatus))
-    represented_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    represented_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
-    represented_by: Mapped[Optional[Person]] = relationship(foreign_keys=[represented_by_id])
+    represented_by: Mapped[Person | None] = relationship(foreign_keys=[represented_by_id])

@@ -7,8 +7,15 @@ from datetime import date
 import sqlalchemy as sa
 
 from .extensions import db
-from .models import (BoardAttendance, BoardMandate, BoardMeeting, College, Cooperative,
-                     MinutesState, Person)
+from .models import (
+    BoardAttendance,
+    BoardMandate,
+    BoardMeeting,
+    College,
+    Cooperative,
+    MinutesState,
+    Person,
+)
 from .rules import board as rules
 from .services.board import as_rule, coop_mandates, expected_attendees, paris_now, seats_at
 

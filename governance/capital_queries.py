@@ -10,8 +10,17 @@ import sqlalchemy as sa
 
 from . import rules
 from .extensions import db
-from .models import (CapitalDay, Cooperative, Membership, Person, ReimbursementRequest,
-                     RequestStatus, ShareBalance, ShareMovement, Status)
+from .models import (
+    CapitalDay,
+    Cooperative,
+    Membership,
+    Person,
+    ReimbursementRequest,
+    RequestStatus,
+    ShareBalance,
+    ShareMovement,
+    Status,
+)
 from .queries import college_summary
 
 M = ShareMovement

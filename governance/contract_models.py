@@ -4,7 +4,6 @@ the law gives them three years from the contract, less any CAPE period, to becom
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,8 +23,8 @@ class EntrepreneurContract(db.Model):
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
     signed_on: Mapped[date]
     cape_months: Mapped[int] = mapped_column(default=0)
-    ended_on: Mapped[Optional[date]]  # the contract ended: no longer due to join
+    ended_on: Mapped[date | None]  # the contract ended: no longer due to join
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])

@@ -5,8 +5,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 from babel.units import format_unit
-from flask_babel import (format_currency, format_date, format_datetime, format_decimal,
-                         format_percent, get_locale)
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+)
 
 from .rules import percent
 

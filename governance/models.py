@@ -4,7 +4,6 @@ from __future__ import annotations
 import enum
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Optional
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -95,15 +94,16 @@ class Cooperative(db.Model):
     default_locale: Mapped[str] = mapped_column(sa.String(8), default="fr")
     weighting: Mapped[Weighting] = mapped_column(enum_type(Weighting), default=Weighting.NONE)
     # Counting mode, quorum (fraction string or NULL) and majority per assembly kind and call.
-    ordinary_counting: Mapped[Counting] = mapped_column(enum_type(Counting), default=Counting.VOTES_CAST)
-    ordinary_quorum_first: Mapped[Optional[str]] = mapped_column(sa.String(16), default="1/5")
-    ordinary_quorum_second: Mapped[Optional[str]] = mapped_column(sa.String(16), default=None)
+    ordinary_counting: Mapped[Counting] = mapped_column(enum_type(Counting),
+                                                        default=Counting.VOTES_CAST)
+    ordinary_quorum_first: Mapped[str | None] = mapped_column(sa.String(16), default="1/5")
+    ordinary_quorum_second: Mapped[str | None] = mapped_column(sa.String(16), default=None)
     ordinary_majority: Mapped[str] = mapped_column(sa.String(16), default="1/2")
     ordinary_majority_strict: Mapped[bool] = mapped_column(default=True)
     extraordinary_counting: Mapped[Counting] = mapped_column(enum_type(Counting),
                                                              default=Counting.VOTES_CAST)
-    extraordinary_quorum_first: Mapped[Optional[str]] = mapped_column(sa.String(16), default="1/4")
-    extraordinary_quorum_second: Mapped[Optional[str]] = mapped_column(sa.String(16),
+    extraordinary_quorum_first: Mapped[str | None] = mapped_column(sa.String(16), default="1/4")
+    extraordinary_quorum_second: Mapped[str | None] = mapped_column(sa.String(16),
                                                                        default="1/5")
     extraordinary_majority: Mapped[str] = mapped_column(sa.String(16), default="2/3")
     extraordinary_majority_strict: Mapped[bool] = mapped_column(default=False)
@@ -148,24 +148,24 @@ class Person(UserMixin, db.Model):
     legal_name: Mapped[str] = mapped_column(sa.String(200), default="")  # legal persons
     # Lower-cased display name, indexed for the register's search.
     search_name: Mapped[str] = mapped_column(sa.String(320), index=True, default="")
-    email: Mapped[Optional[str]] = mapped_column(sa.String(254), unique=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     address: Mapped[str] = mapped_column(sa.Text, default="")
     # The natural person who speaks for a legal person.
-    representative_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    representative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     # Set when this legal person is itself a cooperative of the group (SmartFr in GrandsEnsemble).
-    cooperative_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("cooperative.id"))
-    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(255))
-    locale: Mapped[Optional[str]] = mapped_column(sa.String(8))
+    cooperative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cooperative.id"))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
     is_platform_admin: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # A second factor at login (`services.two_factor`): an authenticator app's TOTP secret,
     # since when, and the last 30-second step accepted (a code works once).
-    totp_secret: Mapped[Optional[str]] = mapped_column(sa.String(64))
-    totp_since: Mapped[Optional[datetime]]
-    totp_last_step: Mapped[Optional[int]] = mapped_column(sa.BigInteger)
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_since: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
-    representative: Mapped[Optional[Person]] = relationship(remote_side=[id])
+    representative: Mapped[Person | None] = relationship(remote_side=[id])
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")
 
     @property
@@ -203,21 +203,21 @@ class Membership(db.Model):
     cooperative_id: Mapped[int] = mapped_column(sa.ForeignKey("cooperative.id"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
     number: Mapped[int]  # sequential per cooperative, never reused
-    college_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("college.id"))
+    college_id: Mapped[int | None] = mapped_column(sa.ForeignKey("college.id"))
     category: Mapped[Category] = mapped_column(enum_type(Category))
     status: Mapped[Status] = mapped_column(enum_type(Status), default=Status.CANDIDATE)
-    applied_on: Mapped[Optional[date]]
-    admitted_on: Mapped[Optional[date]]
+    applied_on: Mapped[date | None]
+    admitted_on: Mapped[date | None]
     admission_ref: Mapped[str] = mapped_column(sa.String(200), default="")  # board decision
-    left_on: Mapped[Optional[date]]
+    left_on: Mapped[date | None]
     exit_reason: Mapped[str] = mapped_column(sa.Text, default="")
     email_consent: Mapped[bool] = mapped_column(default=False)
-    email_consent_on: Mapped[Optional[date]]
+    email_consent_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cooperative: Mapped[Cooperative] = relationship()
     person: Mapped[Person] = relationship(back_populates="memberships")
-    college: Mapped[Optional[College]] = relationship()
+    college: Mapped[College | None] = relationship()
 
 
 class CoopRole(db.Model):
@@ -235,19 +235,19 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
     actor_label: Mapped[str] = mapped_column(sa.String(320), default="")
     action: Mapped[str] = mapped_column(sa.String(64), index=True)
     object_type: Mapped[str] = mapped_column(sa.String(64))
-    object_id: Mapped[Optional[str]] = mapped_column(sa.String(64))
-    cooperative_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("cooperative.id"),
+    object_id: Mapped[str | None] = mapped_column(sa.String(64))
+    cooperative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cooperative.id"),
                                                           index=True)
     summary: Mapped[str] = mapped_column(sa.Text, default="{}")  # canonical JSON before/after
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     mac: Mapped[str | None] = mapped_column(sa.String(80))  # `journal_keys.sign(hash)`
 
-    actor: Mapped[Optional[Person]] = relationship()
+    actor: Mapped[Person | None] = relationship()
 
 
 class SiteMeta(db.Model):
@@ -294,23 +294,23 @@ class ShareMovement(db.Model):
     number: Mapped[int]  # sequential per cooperative, given under a lock on the cooperative row
     kind: Mapped[MovementKind] = mapped_column(enum_type(MovementKind))
     on: Mapped[date]
-    from_membership_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("membership.id"),
+    from_membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("membership.id"),
                                                               index=True)
-    to_membership_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("membership.id"),
+    to_membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("membership.id"),
                                                             index=True)
     shares: Mapped[int] = mapped_column(default=0)
     amount_subscribed: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
     amount_paid: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
     reference: Mapped[str] = mapped_column(sa.String(200), default="")  # board decision, form
     # Unique: a movement is corrected at most once.
-    corrects_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("share_movement.id"),
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("share_movement.id"),
                                                        unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
-    from_membership: Mapped[Optional[Membership]] = relationship(
+    from_membership: Mapped[Membership | None] = relationship(
         foreign_keys=[from_membership_id])
-    to_membership: Mapped[Optional[Membership]] = relationship(foreign_keys=[to_membership_id])
+    to_membership: Mapped[Membership | None] = relationship(foreign_keys=[to_membership_id])
 
 
 @sa.event.listens_for(ShareMovement, "before_update")
@@ -336,18 +336,24 @@ class ReimbursementRequest(db.Model):
     reference: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[RequestStatus] = mapped_column(enum_type(RequestStatus),
                                                   default=RequestStatus.QUEUED)
-    paid_movement_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("share_movement.id"),
+    paid_movement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("share_movement.id"),
                                                             unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("person.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"))
 
     membership: Mapped[Membership] = relationship()
 
 
 # Campaigns and the ledger's derived tables (kept apart: this file stays under ~400 lines).
-from .capital_models import CapitalCampaign, CapitalDay, ShareBalance  # noqa: E402,F401
 from .board_models import (  # noqa: E402,F401  (the board: mandates, meetings)
-    AttendanceStatus, BoardAttendance, BoardMandate, BoardMeeting, MandateRole, MinutesState)
+    AttendanceStatus,
+    BoardAttendance,
+    BoardMandate,
+    BoardMeeting,
+    MandateRole,
+    MinutesState,
+)
+from .capital_models import CapitalCampaign, CapitalDay, ShareBalance  # noqa: E402,F401
 
 
 class LoginSession(db.Model):
@@ -370,7 +376,7 @@ class RecoveryCode(db.Model):
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"),
                                            index=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64))
-    used_at: Mapped[Optional[datetime]]
+    used_at: Mapped[datetime | None]
 
 
 class LoginThrottle(db.Model):
@@ -392,7 +398,7 @@ class QueuedMail(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.String(300), default="")
 
@@ -408,13 +414,13 @@ class Job(db.Model):
         sa.ForeignKey("cooperative.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id", ondelete="CASCADE"))
     state: Mapped[str] = mapped_column(sa.String(10), default="queued")  # jobs.STATES
-    data: Mapped[Optional[bytes]] = mapped_column(sa.LargeBinary, deferred=True)
+    data: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     sha256: Mapped[str] = mapped_column(sa.String(64))
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     attempts: Mapped[int] = mapped_column(default=0)
-    result: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    result: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    heartbeat_at: Mapped[Optional[datetime]]
-    finished_at: Mapped[Optional[datetime]]
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
 from .contract_models import EntrepreneurContract  # noqa: E402,F401  (CAE entrepreneurs)

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 from governance import capital_queries as cq
 from governance.extensions import db
-from governance.models import (AuditEntry, Membership, Person, ReimbursementRequest,
-                               ShareMovement)
+from governance.models import AuditEntry, Membership, Person, ReimbursementRequest, ShareMovement
 from governance.rules import Balance
 from governance.services import DomainError, Forbidden
 from governance.services import capital as cap

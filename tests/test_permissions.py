@@ -1,8 +1,9 @@
 """Every route has a permission check, and a test that each kind of person gets what they should.
 
 `MATRIX` lists each endpoint with the status expected for: anonymous, a member of the
-cooperative, a member of another cooperative, a board member, the secretariat (admin).
-and a platform admin (no role of their own in it). A route missing from MATRIX (or from PUBLIC) fails `test_every_route_is_in_the_matrix`.
+cooperative, a member of another cooperative, a board member, the secretariat (admin), and a
+platform admin (no role of their own in it). A route missing from MATRIX (or from PUBLIC) fails
+`test_every_route_is_in_the_matrix`.
 """
 import pytest
 

@@ -179,7 +179,8 @@ def test_register_search_filter_and_pagination(app, client, make_coop, make_pers
     coop = make_coop("smart", colleges=SMART)
     login(make_person("a@example.org", roles={coop: "admin"}))
     for i in range(60):
-        make_member(coop, college="a" if i % 2 else "b", status="admitted" if i % 3 else "candidate")
+        make_member(coop, college="a" if i % 2 else "b",
+                    status="admitted" if i % 3 else "candidate")
     page1 = client.get("/c/smart/members", headers={"Accept-Language": "en"}).get_data(True)
     assert "60 sociétaires" in page1 and ">50<" in page1 and ">51<" not in page1
     page2 = client.get("/c/smart/members?page=2").get_data(True)

@@ -12,8 +12,6 @@ import sqlalchemy as sa
 from governance.extensions import db
 from governance.models import AuditEntry, LoginSession, Person, RecoveryCode
 from governance.rules import login as rules
-from governance.services import DomainError, sessions
-from governance.services import two_factor as svc
 
 from .conftest import PASSWORD
 

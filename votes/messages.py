@@ -8,7 +8,8 @@ VOTES = _l("Votes")
 register_messages({
     "options_required": _l("Give at least two options, one per line."),
     "duplicate_option": _l("Two options have the same label."),
-    "bad_seats": _l("The number of seats must be at least 1 and less than the %(options)s options."),
+    "bad_seats": _l("The number of seats must be at least 1 and less than the %(options)s "
+                    "options."),
     "eligible_colleges_required": _l("Choose the colleges whose members may vote."),
     "closes_before_opens": _l("The vote must close after it opens."),
     "vote_not_draft": _l("This vote has already been opened."),

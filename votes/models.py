@@ -8,7 +8,6 @@ from __future__ import annotations
 import enum
 import json
 from datetime import datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -53,31 +52,32 @@ class Vote(db.Model):
     counting: Mapped[str] = mapped_column(sa.String(16))
     threshold: Mapped[str] = mapped_column(sa.String(16))
     strict: Mapped[bool]
-    quorum: Mapped[Optional[str]] = mapped_column(sa.String(16))
+    quorum: Mapped[str | None] = mapped_column(sa.String(16))
     # An assembly's vote: the statutes' quorum at a second call, fixed with the rule; `call`
     # says which applies (a second call moves it to 2).
-    quorum_second: Mapped[Optional[str]] = mapped_column(sa.String(16))
+    quorum_second: Mapped[str | None] = mapped_column(sa.String(16))
     call: Mapped[int] = mapped_column(default=1, server_default="1")
     empty_college: Mapped[str] = mapped_column(sa.String(16), default="redistribute")
-    eligibility: Mapped[Eligibility] = mapped_column(enum_type(Eligibility), default=Eligibility.ALL)
+    eligibility: Mapped[Eligibility] = mapped_column(enum_type(Eligibility),
+                                                     default=Eligibility.ALL)
     eligible_colleges_json: Mapped[str] = mapped_column(sa.Text, default="[]")
-    opens_at: Mapped[Optional[datetime]]  # planned (UTC)
-    closes_at: Mapped[Optional[datetime]]  # planned (UTC); passing it closes the vote
+    opens_at: Mapped[datetime | None]  # planned (UTC)
+    closes_at: Mapped[datetime | None]  # planned (UTC); passing it closes the vote
     state: Mapped[State] = mapped_column(enum_type(State), default=State.DRAFT)
-    opened_at: Mapped[Optional[datetime]]
+    opened_at: Mapped[datetime | None]
     # Frozen at opening: the header, rule and colleges (with their weights) that the box will
     # publish, {"vote", "colleges"}, and the fingerprint (sha256) of those and of the roll,
     # published then and checked by the verifier.
-    opening_json: Mapped[Optional[str]] = mapped_column(sa.Text)
-    fingerprint: Mapped[Optional[str]] = mapped_column(sa.String(64))
-    closed_at: Mapped[Optional[datetime]]
+    opening_json: Mapped[str | None] = mapped_column(sa.Text)
+    fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
+    closed_at: Mapped[datetime | None]
     # An encrypted vote from its close until the bureau opens it: each college's tally (its
     # ballots' ciphertexts weighted and summed), the `tally` of the format 3 box.
-    tally_json: Mapped[Optional[str]] = mapped_column(sa.Text, deferred=True)
-    box_json: Mapped[Optional[str]] = mapped_column(sa.Text, deferred=True)  # the sealed box
+    tally_json: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
+    box_json: Mapped[str | None] = mapped_column(sa.Text, deferred=True)  # the sealed box
     # What the result pages read, written with the box: its result and colleges, and its
     # ballots summed per (college, choice); small however many ballots the box holds.
-    summary_json: Mapped[Optional[str]] = mapped_column(sa.Text)
+    summary_json: Mapped[str | None] = mapped_column(sa.Text)
     # A resolution of a general assembly: ballots arrive only through the assembly's pages,
     # which check attendance and proxies (and take advance votes before the sitting).
     held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -86,7 +86,7 @@ class Vote(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cooperative: Mapped[Cooperative] = relationship()
-    documents: Mapped[list["VoteDocument"]] = relationship(order_by="VoteDocument.id")
+    documents: Mapped[list[VoteDocument]] = relationship(order_by="VoteDocument.id")
 
     @property
     def options(self) -> list[dict]:
@@ -155,14 +155,14 @@ class RollEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
-    membership_number: Mapped[Optional[int]]
-    college: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    membership_number: Mapped[int | None]
+    college: Mapped[str | None] = mapped_column(sa.String(32))
     weight: Mapped[str] = mapped_column(sa.String(32), default="1")
     voter_ref: Mapped[str] = mapped_column(sa.String(32), unique=True)  # opaque id in the box
     participating: Mapped[bool] = mapped_column(default=False)
     voted: Mapped[bool] = mapped_column(default=False)
     # Open ballots only: the voter's tracker, so that allowed people see who voted what.
-    open_tracker: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    open_tracker: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class VoteCode(db.Model):
@@ -195,12 +195,12 @@ class Ballot(db.Model):
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)  # random, not ordered
     vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"), index=True)
     tracker: Mapped[str] = mapped_column(sa.String(32), unique=True)
-    college: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    college: Mapped[str | None] = mapped_column(sa.String(32))
     weight: Mapped[str] = mapped_column(sa.String(32))
     choice_json: Mapped[str] = mapped_column(sa.Text)
     hash: Mapped[str] = mapped_column(sa.String(64))
     # An encrypted ballot's ciphertexts (α‖β of each choice, in order), read by the close.
-    ciphertexts: Mapped[Optional[bytes]] = mapped_column(sa.LargeBinary)
+    ciphertexts: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
 
     @property
     def choice(self):
@@ -215,7 +215,7 @@ class TallyPart(db.Model):
     __table_args__ = (sa.UniqueConstraint("vote_id", "college", "weight", "slot"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"))
-    college: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    college: Mapped[str | None] = mapped_column(sa.String(32))
     weight: Mapped[str] = mapped_column(sa.String(32))
     slot: Mapped[int]
     ballots: Mapped[int] = mapped_column(default=0)
@@ -227,7 +227,7 @@ class Batch(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"), index=True)
-    college: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    college: Mapped[str | None] = mapped_column(sa.String(32))
     counts_json: Mapped[str] = mapped_column(sa.Text)  # {"for": "12", ...}
 
 
@@ -261,7 +261,7 @@ class KeyCeremony(db.Model):
     threshold: Mapped[int]  # k: how many holders open the box
     state: Mapped[CeremonyState] = mapped_column(enum_type(CeremonyState),
                                                  default=CeremonyState.KEYS)
-    public_key: Mapped[Optional[str]] = mapped_column(sa.String(64))  # Y, once done
+    public_key: Mapped[str | None] = mapped_column(sa.String(64))  # Y, once done
     failure: Mapped[str] = mapped_column(sa.Text, default="")  # who found which bad share
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -278,14 +278,14 @@ class KeyHolder(db.Model):
     ceremony_id: Mapped[int] = mapped_column(sa.ForeignKey("key_ceremony.id"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
     position: Mapped[int]  # j, from 1
-    encryption_key: Mapped[Optional[str]] = mapped_column(sa.String(64))  # E_j
-    key_proof_json: Mapped[Optional[str]] = mapped_column(sa.Text)
-    commitments_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # [A_j0 … A_j(k−1)]
-    commitment_proof_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # knows a_j0
-    shares_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # f_j(i) sealed to E_i, by i
-    verification_key: Mapped[Optional[str]] = mapped_column(sa.String(64))  # V_j, at the end
-    confirmation_json: Mapped[Optional[str]] = mapped_column(sa.Text)  # knows s_j for V_j
+    encryption_key: Mapped[str | None] = mapped_column(sa.String(64))  # E_j
+    key_proof_json: Mapped[str | None] = mapped_column(sa.Text)
+    commitments_json: Mapped[str | None] = mapped_column(sa.Text)  # [A_j0 … A_j(k−1)]
+    commitment_proof_json: Mapped[str | None] = mapped_column(sa.Text)  # knows a_j0
+    shares_json: Mapped[str | None] = mapped_column(sa.Text)  # f_j(i) sealed to E_i, by i
+    verification_key: Mapped[str | None] = mapped_column(sa.String(64))  # V_j, at the end
+    confirmation_json: Mapped[str | None] = mapped_column(sa.Text)  # knows s_j for V_j
     # After the close: the holder's partial decryptions of the tally, with their proofs.
-    decryption_json: Mapped[Optional[str]] = mapped_column(sa.Text)
+    decryption_json: Mapped[str | None] = mapped_column(sa.Text)
 
     person: Mapped[Person] = relationship()

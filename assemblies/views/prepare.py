@@ -67,8 +67,9 @@ def new(slug):
         assembly = run(lambda: prepare.create_assembly(current_user, coop, prepare.AssemblyDraft(
             title=form.title.data, kind=form.kind.data, starts_at=to_utc(form.starts_at.data),
             place=form.place.data or "", online_link=form.online_link.data or "",
-            second_factor=form.second_factor.data, others=chosen)), _("The assembly is prepared as a draft: add its agenda and "
-                               "resolutions, then convene it."))
+            second_factor=form.second_factor.data, others=chosen)),
+            _("The assembly is prepared as a draft: add its agenda and resolutions, then "
+              "convene it."))
         if assembly is not None:
             return redirect(url_for("assemblies.show", assembly_id=assembly.id))
     return render_template("assemblies/new.html", coop=coop, form=form)

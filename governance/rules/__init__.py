@@ -32,7 +32,8 @@ _DECIMAL = re.compile(r"^\s*(\d{1,6}(?:[.,]\d{1,12})?)\s*$")
 
 
 def parse_fraction(text: str) -> Fraction:
-    """Read "3/10", "0.3", "30 %" or "33,33 %" as an exact fraction; percentages allow two decimals."""
+    """Read "3/10", "0.3", "30 %" or "33,33 %" as an exact fraction; percentages allow two
+    decimals."""
     if m := _PERCENT.match(text or ""):
         return Fraction(Decimal(m.group(1).replace(",", "."))) / 100
     if m := _FRACTION.match(text or ""):
@@ -50,7 +51,9 @@ def parse_fraction(text: str) -> Fraction:
 def fraction_str(value: Fraction) -> str:
     """The exact form written in the database and in ballot boxes: "3/10", "1"."""
     value = Fraction(value)
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
 
 
 def parse_share(text: str | None) -> Fraction | None:
@@ -139,9 +142,40 @@ def percent(value: Fraction) -> Decimal:
 # The share capital and capital campaigns live in rules/capital.py (imported last: it uses
 # RuleError and parse_fraction from here).
 from .capital import (  # noqa: E402,F401  (re-exported: `rules.X` keeps working)
-    CENT, FLOOR_RATIO, SCOP_MIN_CAPITAL, SCOP_MIN_VOTES, EMPLOYEE_CATEGORIES, SCOP_FORMS, cents,
-    Movement, Balance, balances, check_balance, check_movement, subscription, transfer,
-    reimbursement, reversal, capital_delta, capital, daily_deltas, capital_history,
-    peak_capital, reimbursement_floor, floor_in_cents, room_above_floor, fits_above_floor,
-    payable_from_queue, Associate, ScopRatios, scop_ratios, scop_warnings, associate,
-    CampaignProgress, parse_ratio, check_campaign, matched_amount, campaign_progress)
+    CENT,
+    EMPLOYEE_CATEGORIES,
+    FLOOR_RATIO,
+    SCOP_FORMS,
+    SCOP_MIN_CAPITAL,
+    SCOP_MIN_VOTES,
+    Associate,
+    Balance,
+    CampaignProgress,
+    Movement,
+    ScopRatios,
+    associate,
+    balances,
+    campaign_progress,
+    capital,
+    capital_delta,
+    capital_history,
+    cents,
+    check_balance,
+    check_campaign,
+    check_movement,
+    daily_deltas,
+    fits_above_floor,
+    floor_in_cents,
+    matched_amount,
+    parse_ratio,
+    payable_from_queue,
+    peak_capital,
+    reimbursement,
+    reimbursement_floor,
+    reversal,
+    room_above_floor,
+    scop_ratios,
+    scop_warnings,
+    subscription,
+    transfer,
+)

@@ -13,9 +13,21 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import (BoardAttendance, BoardMandate, BoardMeeting, Cooperative, CoopRole,
-                      MandateRole, Membership, MinutesState, Person, PersonKind, Role, Status,
-                      utcnow)
+from ..models import (
+    BoardAttendance,
+    BoardMandate,
+    BoardMeeting,
+    Cooperative,
+    CoopRole,
+    MandateRole,
+    Membership,
+    MinutesState,
+    Person,
+    PersonKind,
+    Role,
+    Status,
+    utcnow,
+)
 from ..permissions import can_run_board, forget_roles, grant, roles_in
 from ..rules import RuleError
 from ..rules import board as rules

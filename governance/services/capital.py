@@ -15,8 +15,16 @@ import sqlalchemy as sa
 from .. import capital_queries as cq
 from .. import rules
 from ..extensions import db
-from ..models import (Cooperative, Membership, MovementKind, Person, ReimbursementRequest,
-                      RequestStatus, ShareMovement, Status)
+from ..models import (
+    Cooperative,
+    Membership,
+    MovementKind,
+    Person,
+    ReimbursementRequest,
+    RequestStatus,
+    ShareMovement,
+    Status,
+)
 from ..permissions import can_see_contacts
 from . import DomainError, Forbidden, service
 from .journal import record

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from .. import rules
 from ..extensions import db
-from ..models import (Category, College, Cooperative, Membership, Person, PersonKind, Status)
+from ..models import Category, College, Cooperative, Membership, Person, PersonKind, Status
 from ..permissions import can_admin
 from . import DomainError, Forbidden, service
 from .journal import record

@@ -55,12 +55,22 @@ def home():
 @login_required
 def cooperatives():
     """The group's cooperatives (public facts of the group), for every logged-in person."""
-    coops = db.session.scalars(sa.select(Cooperative).order_by(Cooperative.name)).all()
-    return render_template("governance/cooperatives.html", coops=coops)
+    listed = db.session.scalars(sa.select(Cooperative).order_by(Cooperative.name)).all()
+    return render_template("governance/cooperatives.html", coops=listed)
 
 
-from . import audit, capital, coops, imports, register  # noqa: E402,F401  (routes hang off `bp`)
-from . import campaigns, capital_import  # noqa: E402,F401  (capital campaigns, movements CSV)
-from . import board  # noqa: E402,F401  (board mandates, meetings, minutes)
-from . import contracts  # noqa: E402,F401  (CAE entrepreneurs and the delay to join)
-from . import jobs  # noqa: E402,F401  (the progress and outcome of an import's confirmation)
+# The route modules hang their routes off `bp`, so they are imported once it exists: the
+# register, accounts' pages, share capital and its campaigns and CSV import, the board, CAE
+# contracts, and the pages of jobs (an import's confirmation).
+from . import (  # noqa: E402,F401
+    audit,
+    board,
+    campaigns,
+    capital,
+    capital_import,
+    contracts,
+    coops,
+    imports,
+    jobs,
+    register,
+)

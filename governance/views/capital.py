@@ -24,7 +24,7 @@ from ..register_csv import guard
 from ..services import DomainError
 from ..services import capital as svc
 from . import bp, load_coop, run
-from .register import _int, _membership
+from .register import _int
 
 EXPORT_BATCH = 2000
 

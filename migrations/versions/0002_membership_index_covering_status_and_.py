@@ -6,8 +6,6 @@ Create Date: 2026-11-26 04:54:55.795225
 
 """
 from alembic import op
-import sqlalchemy as sa
-
 
 # revision identifiers, used by Alembic.
 revision = '0002'

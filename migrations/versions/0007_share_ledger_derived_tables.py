@@ -7,9 +7,8 @@ Create Date: 2026-11-27 09:00:00.000000
 Both tables are derived from share_movement (kept in step by the after_insert hook of
 governance/capital_models.py); this migration builds them from the movements already recorded.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0007'

@@ -8,9 +8,8 @@ Create Date: 2026-11-26 08:40:00
 import json
 from fractions import Fraction
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008'

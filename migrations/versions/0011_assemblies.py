@@ -6,9 +6,8 @@ Revises: 0010
 Create Date: 2026-11-26 10:43:35.966490
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011'

@@ -5,9 +5,8 @@ Revises: 0011
 Create Date: 2026-11-26 14:04:44.202993
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'

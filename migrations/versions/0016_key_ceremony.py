@@ -5,9 +5,8 @@ Revises: 0015
 Create Date: 2026-12-02 06:19:58.440928
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0016'

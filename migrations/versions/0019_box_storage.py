@@ -7,7 +7,6 @@ Create Date: 2026-12-02 13:50:00
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0019'
 down_revision = '0018'

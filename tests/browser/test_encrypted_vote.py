@@ -88,7 +88,7 @@ def test_encrypted_ballots_cast_in_browsers_and_the_box_opened_by_two_holders(
             body = cast(page, vote_id, PICKS[method])
             assert "choice=" not in body and "grade-" not in body and "ballot=" in body
 
-    for method, (vote_id, browsers) in votes.items():
+    for vote_id, browsers in votes.values():
         vote = db.session.get(Vote, vote_id)
         svc.close(admin, vote)
         for b in browsers[1:]:  # holders 2 and 3; holder 1 lost their key

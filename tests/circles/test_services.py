@@ -9,8 +9,14 @@ import sqlalchemy as sa
 
 from circles import queries
 from circles import services as svc
-from circles.models import (Chantier, ChantierStatus, Circle, CircleRevision, RoleAssignment,
-                            RoleKind)
+from circles.models import (
+    Chantier,
+    ChantierStatus,
+    Circle,
+    CircleRevision,
+    RoleAssignment,
+    RoleKind,
+)
 from governance.extensions import db
 from governance.models import AuditEntry
 from governance.services import DomainError, Forbidden
