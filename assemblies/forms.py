@@ -21,15 +21,9 @@ from governance.forms import web_address
 KINDS = [("ordinary", _l("Ordinary")), ("extraordinary", _l("Extraordinary")),
          ("mixed", _l("Mixed (each resolution ordinary or extraordinary)"))]
 RESOLUTION_KINDS = [("ordinary", _l("Ordinary")), ("extraordinary", _l("Extraordinary"))]
-STATES = [("draft", _l("In preparation")), ("convened", _l("Convened")),
-          ("open", _l("In session")), ("closed", _l("Closed")),
-          ("published", _l("Minutes published"))]
 PRESENCE = [("in_person", _l("In the room")), ("online", _l("Online")),
             ("absent", _l("Absent"))]
 CHOICES = [("for", _l("For")), ("against", _l("Against")), ("abstain", _l("Abstain"))]
-PROXY_STATES = [("offered", _l("Waiting for the holder's answer")),
-                ("accepted", _l("Accepted")), ("declined", _l("Declined")),
-                ("revoked", _l("Revoked"))]
 WHEN_HINT = _l("Paris time.")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from governance.permissions import can_admin, can_take_part
+from governance.permissions import can_admin
 
 from . import queries
 from .models import Circle, CircleRole, RoleKind
@@ -19,10 +19,6 @@ from .models import Circle, CircleRole, RoleKind
 
 def _id(person) -> int | None:
     return person.id if person is not None and person.is_authenticated else None
-
-
-def can_read(person, circle: Circle) -> bool:
-    return can_take_part(person, circle.cooperative)
 
 
 def can_create_circle(person, coop, parent: Circle | None, day: date) -> bool:

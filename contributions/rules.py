@@ -183,10 +183,19 @@ def check_close_month(month: date, today: date, closed_months: set[date], entrie
         raise RuleError("nothing_to_pay", {"month": month})
 
 
+BATCHED_STATUS = APPROVED  # the status of the entries a batch pays
+
+
+def batch_cutoff(month: date) -> date:
+    """The last day worked that the batch closing `month` pays: an entry approved late (worked
+    earlier) is paid with the next month closed."""
+    return month_end(month)
+
+
 def batchable(status: str, batch_id: int | None, worked_on: date, month: date) -> bool:
     """Whether an entry goes into the batch closing `month`: approved, in no batch yet, worked
-    that month or before (an entry approved late is paid with the next month closed)."""
-    return status == APPROVED and batch_id is None and worked_on <= month_end(month)
+    that month or before. `services.batches` selects with the same parts in SQL."""
+    return status == BATCHED_STATUS and batch_id is None and worked_on <= batch_cutoff(month)
 
 
 def spent(envelope_amount: Decimal, committed: Decimal) -> tuple[Decimal, Decimal]:

@@ -7,10 +7,12 @@ from flask import Flask
 def register_governance(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from . import cli, formatting, labels
+    from . import capital_models, cli, contract_models, formatting, labels  # noqa: F401  (tables)
+    from .board import models as board_models  # noqa: F401  (the board's tables)
     from .extensions import login_manager
     from .services import sessions
-    from .views import auth, bp, two_factor  # noqa: F401  (its routes hang off auth.bp)
+    from .views import auth, two_factor  # noqa: F401  (routes of auth.bp; `views` of gov's)
+    from .views.common import bp
 
     @login_manager.user_loader
     def load_user(session_id: str):

@@ -7,9 +7,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from . import rules
+from .capital_models import CapitalCampaign
 from .capital_queries import _money
 from .extensions import db
-from .models import CapitalCampaign, Cooperative, MovementKind, ShareMovement
+from .models import Cooperative, MovementKind, ShareMovement
 
 M = ShareMovement
 

@@ -9,15 +9,14 @@ from fractions import Fraction
 import sqlalchemy as sa
 
 from . import rules
+from .capital_models import CapitalDay, ShareBalance
 from .extensions import db
 from .models import (
-    CapitalDay,
     Cooperative,
     Membership,
     Person,
     ReimbursementRequest,
     RequestStatus,
-    ShareBalance,
     ShareMovement,
     Status,
 )

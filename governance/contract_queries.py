@@ -6,8 +6,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from .contract_models import EntrepreneurContract
 from .extensions import db
-from .models import EntrepreneurContract, Membership, Person, Status
+from .models import Membership, Person, Status
 from .rules import contracts as rules
 
 

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from . import demo_board, demo_capital, demo_contracts
+from . import demo_capital, demo_contracts
+from .board import demo as demo_board
 from .extensions import db
 from .models import College, Cooperative, Person, PersonKind, Role, SiteMeta
 from .permissions import grant

@@ -18,16 +18,13 @@ from .rules import percent
 
 
 def money(value) -> str:
-    """Euros: `6 086 062 €` in French, `€6,086,062.50` in English; cents only when present."""
+    """Euros in the locale's currency pattern (`6 086 062 €` in French, `€6,086,062.50` in
+    English, `6.086.062 €` in German); cents only when present."""
     value = Decimal(value)
-    whole = value == value.to_integral_value()
-    return format_currency(value, "EUR", format="#,##0\u00a0¤" if whole else "#,##0.00\u00a0¤",
-                           currency_digits=False) if _french() else format_currency(
-        value, "EUR", format="¤#,##0" if whole else "¤#,##0.00", currency_digits=False)
-
-
-def _french() -> bool:
-    return str(get_locale()) == "fr"
+    pattern = get_locale().currency_formats["standard"].pattern
+    if value == value.to_integral_value():
+        pattern = pattern.replace("0.00", "0")
+    return format_currency(value, "EUR", format=pattern, currency_digits=False)
 
 
 def number(value) -> str:

@@ -345,15 +345,6 @@ class ReimbursementRequest(db.Model):
 
 
 # Campaigns and the ledger's derived tables (kept apart: this file stays under ~400 lines).
-from .board_models import (  # noqa: E402,F401  (the board: mandates, meetings)
-    AttendanceStatus,
-    BoardAttendance,
-    BoardMandate,
-    BoardMeeting,
-    MandateRole,
-    MinutesState,
-)
-from .capital_models import CapitalCampaign, CapitalDay, ShareBalance  # noqa: E402,F401
 
 
 class LoginSession(db.Model):
@@ -423,4 +414,3 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
-from .contract_models import EntrepreneurContract  # noqa: E402,F401  (CAE entrepreneurs)

@@ -37,3 +37,11 @@ def db_id(text: str) -> int:
     if not 0 <= value <= ID_MAX:
         raise ValueError(text)
     return value
+
+
+def page_number(limit: int = ID_MAX) -> int:
+    """The `page` of the query: a whole number from 1 to `limit`, else 1 (bad input shows the
+    first page, as a list with no `page` does)."""
+    from flask import request
+    page = request.args.get("page", 1, type=db_id)
+    return min(max(1, page), limit)

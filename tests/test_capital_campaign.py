@@ -11,8 +11,9 @@ import sqlalchemy as sa
 
 from governance import campaign_queries as q
 from governance import rules
+from governance.capital_models import CapitalCampaign
 from governance.extensions import db
-from governance.models import AuditEntry, CapitalCampaign
+from governance.models import AuditEntry
 from governance.services import DomainError, Forbidden
 from governance.services import capital as cap
 from governance.services.campaigns import CampaignDraft, create_campaign

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from governance.contract_models import EntrepreneurContract
 from governance.extensions import db
-from governance.models import AuditEntry, EntrepreneurContract
+from governance.models import AuditEntry
 from governance.rules import RuleError
 from governance.rules import contracts as rules
 from governance.services import DomainError, Forbidden

@@ -79,3 +79,17 @@ def test_a_message_code_cannot_get_a_second_text():
     register_messages({"date_required": MESSAGES["date_required"]})  # the same text: fine
     with pytest.raises(ValueError, match="date_required"):
         register_messages({"date_required": "Another text"})
+
+
+@pytest.mark.parametrize(("locale", "whole", "cents"), [
+    ("fr", "6\u202f086\u202f062\u00a0€", "6\u202f086\u202f062,50\u00a0€"),
+    ("en", "€6,086,062", "€6,086,062.50"),
+    ("de", "6.086.062\u00a0€", "6.086.062,50\u00a0€"),
+    ("nl", "€\u00a06.086.062", "€\u00a06.086.062,50"),
+])
+def test_money_follows_the_locales_pattern(app, locale, whole, cents):
+    from flask_babel import force_locale
+
+    from governance.formatting import money
+    with app.test_request_context(), force_locale(locale):
+        assert (money("6086062"), money("6086062.50")) == (whole, cents)

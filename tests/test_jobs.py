@@ -83,17 +83,18 @@ def test_progress_is_seen_outside_the_work_transaction(client, coop, admin, logi
         def spy(done, total):
             progress(done, total)
             if db.engine.dialect.name == "sqlite":  # the file beside the database
-                seen.append(jobs.progress(db.session.get(Job, job_id))[:2])
+                seen.append(jobs.progress(db.session.get(Job, progress.job_id))[:2])
             else:  # the second connection's writes, committed
-                seen.append(tuple(outside(job_id)[1:3]))
+                seen.append(tuple(outside(progress.job_id)[1:3]))
         return import_register(actor, c, data, spy)
 
     monkeypatch.setattr(jobs, "BEAT_S", 0)
     monkeypatch.setitem(jobs.KINDS, "register_import",
                         jobs.Kind(run=watched, check=jobs.KINDS["register_import"].check))
     login(admin)
-    job_id = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(Job.id), 0))) + 1
-    page = client.get(start_import(client))
+    url = start_import(client)
+    job_id = int(url.rsplit("/", 1)[1])
+    page = client.get(url)
     assert "10 sociétaires imported." in page.text
     assert seen == [(i, 10) for i in range(10)]
     assert outside(job_id) == ("done", 10, 10, 1)

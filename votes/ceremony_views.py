@@ -16,7 +16,7 @@ from governance.models import Person
 from governance.permissions import can_admin
 from governance.services import DomainError, Forbidden
 from governance.urls import db_id
-from governance.views import run
+from governance.views.common import run
 
 from . import bp, encryptedbox, queries
 from . import services as svc

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from governance.views import run
+from governance.views.common import run
 
 from . import bp, second_factor
 from .views import load_vote

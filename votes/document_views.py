@@ -6,9 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from governance.downloads import send_document
-from governance.extensions import db
 from governance.permissions import can_admin
-from governance.views import run
+from governance.views.common import child_or_404, run
 
 from . import bp
 from . import services as svc
@@ -18,9 +17,7 @@ from .views import load_vote
 
 
 def _document(vote, doc_id: int) -> VoteDocument:
-    doc = db.session.get(VoteDocument, doc_id)
-    if doc is None or doc.vote_id != vote.id:
-        abort(404)
+    doc = child_or_404(VoteDocument, doc_id, vote_id=vote.id)
     return doc
 
 

@@ -35,7 +35,7 @@ from governance.formatting import number, share
 from governance.mail import send_after
 from governance.permissions import can_admin, can_see, can_see_contacts
 from governance.register_csv import guard
-from governance.views import load_coop, run
+from governance.views.common import load_coop, run
 
 from . import bp, charts, encryptedbox, queries, second_factor, standalone
 from . import services as svc

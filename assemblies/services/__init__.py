@@ -5,8 +5,6 @@ state machine of `rules.TRANSITIONS` guards what may happen when.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from governance.extensions import db
 from governance.permissions import can_admin
 from governance.rules import RuleError
@@ -14,7 +12,7 @@ from governance.services import DomainError, Forbidden, as_domain  # noqa: F401 
 from governance.services.journal import record
 
 from .. import rules
-from ..models import Assembly, Participant, State
+from ..models import Assembly, State
 
 
 def require_manager(actor, assembly: Assembly) -> None:
@@ -45,12 +43,3 @@ def journal(actor, assembly: Assembly, action: str, **data) -> None:
     record(actor, action, "assembly", assembly.id, cooperative_id=assembly.cooperative_id,
            **data)
 
-
-def participant_of(assembly: Assembly, person_id: int,
-                   cooperative_id: int | None = None) -> list[Participant]:
-    """The person's places on the assembly's roll (one per cooperative of a joint assembly)."""
-    stmt = sa.select(Participant).where(Participant.assembly_id == assembly.id,
-                                        Participant.person_id == person_id)
-    if cooperative_id is not None:
-        stmt = stmt.where(Participant.cooperative_id == cooperative_id)
-    return list(db.session.scalars(stmt))

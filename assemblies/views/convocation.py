@@ -10,15 +10,14 @@ from markupsafe import Markup
 
 from governance import documents as upload_rules
 from governance.downloads import send_document
-from governance.extensions import db
 from governance.models import utcnow
-from governance.views import run
+from governance.views.common import child_or_404, run
 from votes.forms import DocumentForm
 
 from .. import bp, ics, letters, queries
 from ..models import Assembly, AssemblyDocument, State
 from ..services import prepare
-from . import assembly_or_404, manages, require_manager
+from .common import assembly_or_404, manages, require_manager
 
 
 def convocation_context(assembly: Assembly) -> dict:
@@ -66,9 +65,7 @@ def calendar(assembly_id):
 
 
 def _document(assembly: Assembly, doc_id: int) -> AssemblyDocument:
-    doc = db.session.get(AssemblyDocument, doc_id)
-    if doc is None or doc.assembly_id != assembly.id:
-        abort(404)
+    doc = child_or_404(AssemblyDocument, doc_id, assembly_id=assembly.id)
     return doc
 
 

@@ -7,12 +7,12 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance.views import run
+from governance.views.common import run
 from votes.ceremony_views import ceremony_data, holders_from
 
 from .. import bp, queries
 from ..services import keys
-from . import assembly_or_404, manages, require_manager
+from .common import assembly_or_404, manages, require_manager
 
 
 @bp.post("/assemblies/<int:assembly_id>/key-holders")

@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from governance.extensions import db
 from governance.urls import db_id
-from governance.views import run
+from governance.views.common import child_or_404, run
 from votes import encryptedbox
 from votes.forms import BallotMissing, read_encrypted
 
@@ -19,7 +18,7 @@ from .. import bp
 from ..forms import CHOICES, AnswerForm, ProxyForm
 from ..models import Participant, Proxy, Resolution, State
 from ..services import attendance, proxies, voting
-from . import assembly_or_404, my_places
+from .common import assembly_or_404, my_places
 
 MAX_SEALED = 400 * 1024  # ~1.5 kB an encrypted resolution ballot: for principals, advance votes
 
@@ -37,9 +36,7 @@ def _my_place(assembly, participant_id: int) -> Participant:
 
 
 def _proxy(assembly, proxy_id: int) -> Proxy:
-    proxy = db.session.get(Proxy, proxy_id)
-    if proxy is None or proxy.assembly_id != assembly.id:
-        abort(404)
+    proxy = child_or_404(Proxy, proxy_id, assembly_id=assembly.id)
     return proxy
 
 
@@ -181,9 +178,7 @@ def join(assembly_id, participant_id):
 
 
 def _resolution(assembly, resolution_id: int) -> Resolution:
-    resolution = db.session.get(Resolution, resolution_id)
-    if resolution is None or resolution.assembly_id != assembly.id:
-        abort(404)
+    resolution = child_or_404(Resolution, resolution_id, assembly_id=assembly.id)
     return resolution
 
 
@@ -207,9 +202,8 @@ def vote(assembly_id, resolution_id):
                   "success")
             _flash_trackers(receipts)
         return _back(assembly.id, "sitting")
-    target = db.session.get(Participant, request.form.get("for", type=db_id) or 0)
-    if target is None or target.assembly_id != assembly.id:
-        abort(404)
+    target = child_or_404(Participant, request.form.get("for", type=db_id) or 0,
+                          assembly_id=assembly.id)
     mine = ballots.get(f"{resolution.id}-{target.id}", {}) if ballots is not None else choice
     receipt = run(lambda: voting.cast(current_user, resolution, target, mine),
                   _("Ballot cast."))

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from governance.permissions import can_admin, can_see_contacts
-from governance.views import run
+from governance.views.common import run
 from votes.views import option_labels
 
 from .. import bp, exports, minutes
@@ -19,7 +19,7 @@ from ..forms import MinutesForm
 from ..models import Assembly, State
 from ..services import exports as export_service
 from ..services import minutes as svc
-from . import assembly_or_404
+from .common import assembly_or_404
 
 CLOSED = (State.CLOSED, State.PUBLISHED)
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from governance.extensions import db
 from governance.models import Cooperative, Membership, Person
 from governance.permissions import can_admin, can_see
-from governance.views import load_coop, run
+from governance.views.common import load_coop, run
 from votes import queries as vote_queries
 from votes.forms import to_utc
 
@@ -28,7 +28,7 @@ from ..forms import (
 )
 from ..models import Assembly, AssemblyCoop, State
 from ..services import convocation, prepare, voting
-from . import assembly_or_404, manages, my_places, require_manager
+from .common import assembly_or_404, manages, my_places, require_manager
 from .convocation import convocation_context
 from .member import sealing
 

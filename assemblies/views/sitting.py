@@ -8,14 +8,14 @@ from flask_login import current_user, login_required
 
 from governance.extensions import db, htmx
 from governance.urls import db_id
-from governance.views import run
+from governance.views.common import child_or_404, run
 from votes import services as votes
 
 from .. import bp, queries
 from ..forms import CheckInForm
 from ..models import Participant, Resolution
 from ..services import attendance, voting
-from . import assembly_or_404, require_manager
+from .common import assembly_or_404, require_manager
 
 
 def _back(assembly, anchor="sitting"):
@@ -55,9 +55,7 @@ def register(assembly_id):
 def check_in(assembly_id, participant_id):
     """Record a sociétaire in the room, online or absent; htmx swaps the row in place."""
     assembly = assembly_or_404(assembly_id)
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.assembly_id != assembly.id:
-        abort(404)
+    participant = child_or_404(Participant, participant_id, assembly_id=assembly.id)
     form = CheckInForm()
     if form.validate_on_submit():
         run(lambda: attendance.check_in(current_user, participant, form.presence.data))

@@ -4,67 +4,10 @@
 `chantiers` (work items); their public functions are re-exported here. They raise `Forbidden`
 or `DomainError` (governance.services); the views turn them into a 403 or a message.
 """
-from __future__ import annotations
+from governance.services import DomainError, Forbidden, service  # noqa: F401
 
-from datetime import date
-
-import sqlalchemy as sa
-
-from governance.extensions import db
-from governance.models import Cooperative, Membership, Person
-from governance.permissions import can_take_part
-from governance.rules import RuleError
-from governance.services import DomainError, Forbidden, as_domain, service  # noqa: F401
-
-from ..models import Circle
-
-
-def refused(err: RuleError) -> DomainError:
-    """The rule's error with people's names instead of their ids."""
-    params = dict(err.params)
-    if isinstance(params.get("holder"), int):
-        person = db.session.get(Person, params["holder"])
-        params["holder"] = person.display_name if person else params["holder"]
-    return DomainError(err.code, params)
-
-
-def check(rule, *args):
-    return as_domain(rule, *args, refused=refused)
-
-
-def today_or(day: date | None) -> date:
-    return day or date.today()
-
-
-def find_person(coop: Cooperative, who: str) -> Person:
-    """A person of the cooperative by email or membership number; refused when unknown or with
-    no role in the cooperative."""
-    text = (who or "").strip()
-    if not text:
-        raise DomainError("circle_person_required", {})
-    if text.isdigit():
-        person = db.session.scalar(sa.select(Person).join(
-            Membership, Membership.person_id == Person.id).where(
-            Membership.cooperative_id == coop.id, Membership.number == int(text)))
-    else:
-        person = db.session.scalar(sa.select(Person).where(Person.email == text.lower()))
-    if person is None or not can_take_part(person, coop):
-        raise DomainError("unknown_circle_person", {"who": text})
-    return person
-
-
-def lock(circle: Circle) -> None:
-    """Serialise writes to one circle (two holders of the same role assigned at once)."""
-    db.session.execute(sa.select(Circle.id).where(Circle.id == circle.id).with_for_update())
-
-
-def require_alive(circle: Circle) -> None:
-    if circle.dissolved_on is not None:
-        raise DomainError("circle_dissolved", {"date": circle.dissolved_on})
-
-
-from .chantiers import ChantierDraft, create_chantier, edit_chantier, move_chantier  # noqa: E402,F401
-from .circles import (  # noqa: E402,F401
+from .chantiers import ChantierDraft, create_chantier, edit_chantier, move_chantier  # noqa: F401
+from .circles import (  # noqa: F401
     CircleDraft,
     add_member,
     create_circle,
@@ -72,4 +15,5 @@ from .circles import (  # noqa: E402,F401
     edit_circle,
     remove_member,
 )
-from .roles import RoleDraft, add_role, assign_role, end_term, remove_role  # noqa: E402,F401
+from .common import find_person, refused, today_or  # noqa: F401
+from .roles import RoleDraft, add_role, assign_role, end_term, remove_role  # noqa: F401

@@ -7,12 +7,13 @@ from datetime import date
 
 from governance.extensions import db
 from governance.models import Person, utcnow
+from governance.services import DomainError, Forbidden, service
 from governance.services.journal import diff, record
 
 from .. import queries, rules
 from ..models import Chantier, ChantierStatus, Circle
 from ..permissions import can_plan
-from . import DomainError, Forbidden, check, require_alive, service, today_or
+from .common import check, require_alive, today_or
 
 
 @dataclass

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 
 from governance.extensions import db
 from governance.models import Cooperative, Person, utcnow
+from governance.services import DomainError, Forbidden, service
 from governance.services.journal import diff, record
 
 from .. import queries, rules
 from ..models import CORE_ROLES, Circle, CircleMember, CircleRevision, CircleRole, RoleKind
 from ..permissions import can_create_circle, can_edit
-from . import DomainError, Forbidden, check, lock, require_alive, service, today_or
+from .common import check, lock, require_alive, today_or
 
 
 @dataclass

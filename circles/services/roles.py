@@ -8,12 +8,13 @@ from datetime import date
 
 from governance.extensions import db
 from governance.models import Person
+from governance.services import DomainError, Forbidden, service
 from governance.services.journal import record
 
 from .. import queries, rules
 from ..models import Circle, CircleRole, RoleAssignment, RoleKind
 from ..permissions import can_assign, can_edit
-from . import DomainError, Forbidden, check, lock, require_alive, service, today_or
+from .common import check, lock, require_alive, today_or
 
 
 @dataclass

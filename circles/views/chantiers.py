@@ -10,13 +10,13 @@ from flask_login import current_user, login_required
 
 from governance.extensions import htmx
 from governance.messages import message
-from governance.views import run
+from governance.views.common import run
 
 from .. import bp, queries
 from .. import services as svc
 from ..forms import STATUSES, ChantierForm, MoveForm
 from ..permissions import can_plan
-from . import load_chantier, load_circle, today
+from .common import load_chantier, load_circle, today
 
 
 def _draft(form) -> svc.ChantierDraft:

@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from governance.permissions import can_admin, can_take_part
-from governance.views import load_coop, run
+from governance.views.common import load_coop, run
 
 from .. import bp, queries, rules
 from .. import services as svc
 from ..forms import CircleForm, DateForm, MemberForm, RoleForm, TermForm
 from ..permissions import can_assign, can_create_circle, can_edit
-from . import load_circle, today
+from .common import load_circle, today
 
 
 @bp.get("/c/<slug>/circles")

@@ -6,15 +6,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from governance.extensions import db
-from governance.views import run
+from governance.views.common import child_or_404, run
 
 from .. import bp
 from .. import services as svc
 from ..forms import DateForm, MemberForm, RoleForm, TermForm
 from ..models import CircleMember, CircleRole, RoleAssignment
 from ..permissions import can_assign, can_edit
-from . import load_circle, today
 from .circles import render_show
+from .common import load_circle, today
 
 
 def _back(slug, circle):
@@ -46,9 +46,7 @@ def member_add(slug, circle_id):
 def member_leave(slug, circle_id, member_id):
     """A member leaves the circle on a date (secretariat or lead link)."""
     coop, circle = load_circle(slug, circle_id, can_edit)
-    member = db.session.get(CircleMember, member_id)
-    if member is None or member.circle_id != circle.id:
-        abort(404)
+    member = child_or_404(CircleMember, member_id, circle_id=circle.id)
     form = DateForm()
     if form.validate_on_submit() and run(
             lambda: svc.remove_member(current_user, member, form.on.data, today=today()),
@@ -72,9 +70,7 @@ def role_add(slug, circle_id):
 
 
 def _role(circle, role_id) -> CircleRole:
-    role = db.session.get(CircleRole, role_id)
-    if role is None or role.circle_id != circle.id:
-        abort(404)
+    role = child_or_404(CircleRole, role_id, circle_id=circle.id)
     return role
 
 

@@ -17,9 +17,11 @@ from . import check, require_admin, service
 
 
 def _eligible(coop_id: int, month: date):
+    """`rules.batchable` as a SQL filter (tests/contributions/test_services.py checks that
+    they agree)."""
     return (Contribution.cooperative_id == coop_id,
-            Contribution.status == rules.APPROVED, Contribution.batch_id.is_(None),
-            Contribution.worked_on <= rules.month_end(month))
+            Contribution.status == rules.BATCHED_STATUS, Contribution.batch_id.is_(None),
+            Contribution.worked_on <= rules.batch_cutoff(month))
 
 
 @service

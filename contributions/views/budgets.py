@@ -10,14 +10,14 @@ from governance.extensions import htmx
 from governance.messages import message
 from governance.permissions import can_admin, can_see_contacts
 from governance.services import DomainError, Forbidden
-from governance.views import load_coop, run
+from governance.urls import page_number
+from governance.views.common import load_coop, run
 
-from .. import charts, exports
+from .. import bp, charts, exports
 from .. import queries as q
 from ..forms.budgets import BudgetForm, EnvelopeForm
 from ..services.budgets import BudgetDraft, create_budget, set_envelope
 from ..services.exports import ALLOWED, record_export
-from . import bp
 
 MAX_PAGE = 10**6
 
@@ -25,13 +25,6 @@ MAX_PAGE = 10**6
 def month_label(month) -> str:
     """"March 2022" in the reader's language."""
     return format_date(month, "MMMM y")
-
-
-def page_arg() -> int:
-    try:
-        return min(max(1, int(request.args.get("page", 1))), MAX_PAGE)
-    except (TypeError, ValueError):
-        return 1
 
 
 def budget_or_404(coop, budget_id: int):
@@ -78,7 +71,7 @@ def budget(slug, budget_id):
     months = q.month_lines(budget)
     members = total = page = None
     if board:
-        page = page_arg()
+        page = page_number(MAX_PAGE)
         members, total = q.member_lines(budget, page=page)
     return render_template(
         "contributions/budget.html", coop=coop, budget=budget, admin=admin, board=board,

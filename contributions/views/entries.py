@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from circles.models import Chantier, Circle, CircleRole
 from governance.extensions import db
 from governance.permissions import can_take_part
-from governance.urls import db_id
-from governance.views import load_coop, run
+from governance.urls import page_number
+from governance.views.common import load_coop, run
 
+from .. import bp, rules
 from .. import entry_queries as q
-from .. import rules
 from ..forms.entries import CorrectionForm, EntryForm
 from ..labels import GLOBALS
 from ..services.entries import EntryDraft, correct_contribution, edit_contribution, log_contribution
-from . import bp, entry_or_404
+from .common import entry_or_404
 
 
 def can_contribute(person, coop) -> bool:
@@ -63,7 +63,7 @@ def mine(slug):
         if run(lambda: log_contribution(current_user, coop, _draft(form)),
                _("Your time is logged and waits for review.")):
             return redirect(url_for(".mine", slug=coop.slug))
-    page = max(1, request.args.get("page", 1, type=db_id))
+    page = page_number()
     entries, more = q.my_entries(current_user.id, coop.id, page)
     return render_template("contributions/mine.html", coop=coop, form=form, entries=entries,
                            page=page, more=more, summary=q.summary(current_user.id, coop.id,

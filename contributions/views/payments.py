@@ -11,15 +11,15 @@ from flask_login import current_user, login_required
 
 from governance.formatting import money
 from governance.permissions import can_admin
-from governance.views import load_coop, run
+from governance.urls import page_number
+from governance.views.common import load_coop, run
 
-from .. import exports
+from .. import bp, exports
 from .. import queries as q
 from ..forms.budgets import CloseMonthForm
 from ..services.batches import close_month
 from ..services.exports import record_export
-from . import bp
-from .budgets import month_label, page_arg
+from .budgets import MAX_PAGE, month_label
 
 
 def _choices(waiting: list[q.Waiting]) -> list[tuple[str, str]]:
@@ -65,7 +65,7 @@ def batch(slug, batch_id):
     """A payment batch per member, circle and rate, with its totals. Secretariat."""
     coop = load_coop(slug, can_admin)
     batch = batch_or_404(coop, batch_id)
-    page = page_arg()
+    page = page_number(MAX_PAGE)
     lines, total = q.pay_lines(batch, page=page)
     return render_template("contributions/payment.html", coop=coop, batch=batch, lines=lines,
                            page=page, pages=max(1, -(-total // q.BATCH_PAGE)),

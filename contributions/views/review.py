@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from governance.extensions import db, htmx
-from governance.views import load_coop, run
+from governance.views.common import load_coop, run
 
+from .. import bp
 from .. import entry_queries as q
 from ..forms.entries import ReviewForm
 from ..services import review as reviewing
-from . import bp, entry_or_404
+from .common import entry_or_404
 from .entries import can_contribute
 
 

@@ -9,6 +9,8 @@ from wtforms.validators import ValidationError
 
 from ..urls import is_web_address
 
+DATE_REQUIRED = _l("Give a valid date.")  # the message of every required date field
+
 
 def web_address(form, field) -> None:
     """An optional field holding a web address: http(s) only (no `javascript:`)."""

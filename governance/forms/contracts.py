@@ -5,7 +5,7 @@ from wtforms import DateField, EmailField, IntegerField
 from wtforms.validators import DataRequired, Email, Length, NumberRange
 
 from ..rules.contracts import MAX_CAPE_MONTHS
-from .board import DATE_REQUIRED
+from . import DATE_REQUIRED
 
 
 class ContractForm(FlaskForm):

@@ -6,46 +6,53 @@ Errors carry a stable `code` and parameters; the caller turns them into a transl
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
+
+from .base import RuleError, parse_fraction  # noqa: F401  (the rules' base, re-exported)
+
+# The share capital and capital campaigns live in rules/capital.py.
+from .capital import (  # noqa: F401  (re-exported: `rules.X` keeps working)
+    CENT,
+    EMPLOYEE_CATEGORIES,
+    FLOOR_RATIO,
+    SCOP_FORMS,
+    SCOP_MIN_CAPITAL,
+    SCOP_MIN_VOTES,
+    Associate,
+    Balance,
+    CampaignProgress,
+    Movement,
+    ScopRatios,
+    associate,
+    balances,
+    campaign_progress,
+    capital,
+    capital_delta,
+    capital_history,
+    cents,
+    check_balance,
+    check_campaign,
+    check_movement,
+    daily_deltas,
+    fits_above_floor,
+    floor_in_cents,
+    matched_amount,
+    parse_ratio,
+    payable_from_queue,
+    peak_capital,
+    reimbursement,
+    reimbursement_floor,
+    reversal,
+    room_above_floor,
+    scop_ratios,
+    scop_warnings,
+    subscription,
+    transfer,
+)
 
 MIN_COLLEGES, MAX_COLLEGES = 3, 10
 MIN_COLLEGE_WEIGHT, MAX_COLLEGE_WEIGHT = Fraction(1, 10), Fraction(1, 2)
-
-
-@dataclass
-class RuleError(Exception):
-    """A rule was broken; `code` names the rule, `params` fill its message."""
-
-    code: str
-    params: dict = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.params}"
-
-
-_PERCENT = re.compile(r"^\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*%\s*$")
-_FRACTION = re.compile(r"^\s*(\d{1,6})\s*/\s*(\d{1,6})\s*$")
-_DECIMAL = re.compile(r"^\s*(\d{1,6}(?:[.,]\d{1,12})?)\s*$")
-
-
-def parse_fraction(text: str) -> Fraction:
-    """Read "3/10", "0.3", "30 %" or "33,33 %" as an exact fraction; percentages allow two
-    decimals."""
-    if m := _PERCENT.match(text or ""):
-        return Fraction(Decimal(m.group(1).replace(",", "."))) / 100
-    if m := _FRACTION.match(text or ""):
-        if int(m.group(2)) == 0:
-            raise RuleError("zero_denominator", {"value": text})
-        return Fraction(int(m.group(1)), int(m.group(2)))
-    if m := _DECIMAL.match(text or ""):
-        try:
-            return Fraction(Decimal(m.group(1).replace(",", ".")))
-        except InvalidOperation:  # pragma: no cover - the pattern already excludes it
-            pass
-    raise RuleError("not_a_weight", {"value": text})
 
 
 def fraction_str(value: Fraction) -> str:
@@ -137,45 +144,3 @@ def next_member_number(current_max: int | None) -> int:
 def percent(value: Fraction) -> Decimal:
     """A share as a percentage rounded to two decimals, for display only."""
     return (Decimal(value.numerator) * 100 / Decimal(value.denominator)).quantize(Decimal("0.01"))
-
-
-# The share capital and capital campaigns live in rules/capital.py (imported last: it uses
-# RuleError and parse_fraction from here).
-from .capital import (  # noqa: E402,F401  (re-exported: `rules.X` keeps working)
-    CENT,
-    EMPLOYEE_CATEGORIES,
-    FLOOR_RATIO,
-    SCOP_FORMS,
-    SCOP_MIN_CAPITAL,
-    SCOP_MIN_VOTES,
-    Associate,
-    Balance,
-    CampaignProgress,
-    Movement,
-    ScopRatios,
-    associate,
-    balances,
-    campaign_progress,
-    capital,
-    capital_delta,
-    capital_history,
-    cents,
-    check_balance,
-    check_campaign,
-    check_movement,
-    daily_deltas,
-    fits_above_floor,
-    floor_in_cents,
-    matched_amount,
-    parse_ratio,
-    payable_from_queue,
-    peak_capital,
-    reimbursement,
-    reimbursement_floor,
-    reversal,
-    room_above_floor,
-    scop_ratios,
-    scop_warnings,
-    subscription,
-    transfer,
-)

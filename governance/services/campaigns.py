@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import rules
+from ..capital_models import CapitalCampaign
 from ..extensions import db
-from ..models import CapitalCampaign, Cooperative, Membership, Person
+from ..models import Cooperative, Membership, Person
 from . import DomainError, service
 from .journal import record
 from .register import require_admin

@@ -5,8 +5,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from ..contract_models import EntrepreneurContract
 from ..extensions import db
-from ..models import Cooperative, EntrepreneurContract, Person
+from ..models import Cooperative, Person
 from ..rules import contracts as rules
 from . import DomainError, as_domain, service
 from .journal import record

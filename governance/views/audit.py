@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..models import AuditEntry, Cooperative
 from ..permissions import can_admin
-from . import bp
+from .common import bp
 
 PAGE = 100
 

@@ -36,7 +36,7 @@ from ..models import Cooperative, CoopRole, Membership
 from ..permissions import can_admin
 from ..services import DomainError, accounts, register, sessions
 from ..urls import db_id
-from . import load_coop, run
+from .common import load_coop, run
 
 bp = Blueprint("auth", __name__)
 PENDING = "pending_login"  # in the signed session: who gave the right password, and when

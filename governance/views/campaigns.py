@@ -10,13 +10,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import campaign_queries as q
+from ..capital_models import CapitalCampaign
 from ..extensions import db
 from ..forms.campaigns import CampaignForm
 from ..messages import register_messages
-from ..models import CapitalCampaign, Membership
+from ..models import Membership
 from ..permissions import can_admin
 from ..services.campaigns import CampaignDraft, create_campaign
-from . import bp, load_coop, run
+from .common import bp, child_or_404, load_coop, run
 
 register_messages({
     "campaign_title_required": _l("Give the campaign a title."),
@@ -64,8 +65,6 @@ def capital_campaigns(slug):
 def capital_campaign(slug, id):
     """Where a campaign stands: partner, others, matched, progress, days left. Any role."""
     coop = load_coop(slug)
-    campaign = db.session.get(CapitalCampaign, id)
-    if campaign is None or campaign.cooperative_id != coop.id:
-        abort(404)
+    campaign = child_or_404(CapitalCampaign, id, cooperative_id=coop.id)
     return render_template("governance/campaign.html", coop=coop, c=campaign,
                            p=q.progress(campaign), today=date.today())

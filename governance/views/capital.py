@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -23,8 +23,8 @@ from ..queries import member_voting_share
 from ..register_csv import guard
 from ..services import DomainError
 from ..services import capital as svc
-from . import bp, load_coop, run
-from .register import _int
+from ..urls import page_number
+from .common import bp, load_coop, run
 
 EXPORT_BATCH = 2000
 
@@ -51,7 +51,7 @@ def capital_movements(slug):
     """The register of share movements, newest first. Secretariat and board."""
     coop = load_coop(slug, can_see_contacts)
     size = current_app.config["REGISTER_PAGE_SIZE"]
-    page = _int(request.args.get("page"))
+    page = page_number()
     rows, total = cq.movement_rows(coop, page=page, size=size)
     return render_template("governance/capital_movements.html", coop=coop, rows=rows,
                            total=total, page=page, pages=max(1, -(-total // size)),

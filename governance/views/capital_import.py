@@ -13,7 +13,7 @@ from ..messages import message, register_messages
 from ..permissions import can_admin
 from ..services import capital_import as svc
 from ..services import imports as pending
-from . import bp, load_coop
+from .common import bp, load_coop
 from .imports import PREVIEW_ROWS, SHOWN_ERRORS, confirm_upload, upload_step
 
 register_messages({

@@ -10,13 +10,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import contract_queries as q
-from ..extensions import db
+from ..contract_models import EntrepreneurContract
 from ..forms.contracts import ContractForm, EndContractForm
 from ..messages import register_messages
-from ..models import EntrepreneurContract
 from ..permissions import can_admin, can_see_contacts
 from ..services import contracts as svc
-from . import bp, load_coop, run
+from .common import bp, child_or_404, load_coop, run
 
 register_messages({
     "contract_in_future": _l("The contract cannot be signed on %(date)s, a day still to come."),
@@ -50,9 +49,7 @@ def contracts(slug):
 @login_required
 def contract_end(slug, contract_id):
     coop = load_coop(slug, can_admin)
-    contract = db.session.get(EntrepreneurContract, contract_id)
-    if contract is None or contract.cooperative_id != coop.id:
-        abort(404)
+    contract = child_or_404(EntrepreneurContract, contract_id, cooperative_id=coop.id)
     form = EndContractForm()
     if form.validate_on_submit():
         run(lambda: svc.end_contract(current_user, contract, form.ended_on.data),

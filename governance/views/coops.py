@@ -9,7 +9,7 @@ from .. import capital_queries
 from ..forms.coops import SHARE_HINT, CollegesForm, NewCooperativeForm, RoleForm, StatutesForm
 from ..permissions import can_admin, can_see_register, platform_admin_required, roles_in
 from ..services import cooperatives as svc
-from . import bp, load_coop, run
+from .common import bp, load_coop, run
 
 
 @bp.get("/c/<slug>")

@@ -15,7 +15,7 @@ from ..messages import message, register_messages
 from ..permissions import can_admin, can_see_contacts
 from ..services import Forbidden
 from ..services import imports as svc
-from . import bp, load_coop
+from .common import bp, load_coop
 
 PREVIEW_ROWS = 50
 SHOWN_ERRORS = 1000

@@ -16,7 +16,7 @@ from ..messages import message
 from ..models import Job
 from ..permissions import can_admin
 from ..services import Forbidden
-from . import bp, load_coop
+from .common import bp, load_coop
 
 # kind: (title, what is done, where to go next and its label, where to send a file again)
 PAGES = {

@@ -18,16 +18,8 @@ from ..permissions import can_admin, can_see_contacts, can_see_register
 from ..queries import member_voting_share, register_page
 from ..rules import Balance
 from ..services import register as svc
-from ..urls import db_id
-from . import bp, load_coop, run
-
-
-def _int(value, default=1) -> int:
-    """A page number from the query: 1 up to the ids' range, else `default`."""
-    try:
-        return max(1, db_id(value))
-    except (TypeError, ValueError):
-        return default
+from ..urls import page_number
+from .common import bp, load_coop, run
 
 
 @bp.get("/c/<slug>/members")
@@ -39,7 +31,7 @@ def members(slug):
     if args["status"] not in {s for s, _label in STATUSES}:
         args["status"] = ""
     size = current_app.config["REGISTER_PAGE_SIZE"]
-    page = _int(request.args.get("page"))
+    page = page_number()
     rows, total = register_page(coop, page=page, size=size, **args)
     ctx = dict(coop=coop, rows=rows, total=total, page=page, pages=max(1, -(-total // size)),
                args=args, statuses=STATUSES, contacts=can_see_contacts(current_user, coop),

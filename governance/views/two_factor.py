@@ -18,8 +18,8 @@ from ..messages import message, register_messages
 from ..models import Person
 from ..services import DomainError, sessions
 from ..services import two_factor as svc
-from . import run
 from .auth import PENDING, _me, _private, _too_many, bp, safe_next
+from .common import run
 
 PENDING_S = 300
 EXEMPT = {"static", "auth.two_factor", "auth.two_factor_enable", "auth.logout",

@@ -191,6 +191,25 @@ def test_closing_a_month_pays_every_approved_entry_once(world, log):
     assert db.session.scalar(sa.select(sa.func.count(PaymentBatch.id))) == 2
 
 
+def test_a_batch_holds_exactly_the_entries_the_rule_accepts(world, log):
+    """The SQL selection of `close_month` and `rules.batchable` decide alike."""
+    from contributions import rules
+    entries = [log(world.alice, "1", date(2022, m, d)) for m, d in
+               ((2, 28), (3, 1), (3, 31), (4, 1), (1, 5))]
+    entries.append(log(world.bob, "1", date(2022, 3, 15)))  # left submitted
+    for e in entries[:5]:
+        approve(world.lead, e, today=TODAY)
+    feb = close_month(world.admin, world.coop, date(2022, 2, 1), today=TODAY)
+    db.session.expire_all()
+    before = {e.id: db.session.get(Contribution, e.id) for e in entries}
+    expected = {i for i, e in before.items()
+                if rules.batchable(e.status, e.batch_id, e.worked_on, date(2022, 3, 1))}
+    batch = close_month(world.admin, world.coop, date(2022, 3, 1), today=TODAY)
+    paid = set(db.session.scalars(sa.select(Contribution.id).where(
+        Contribution.batch_id == batch.id)))
+    assert paid == expected and len(paid) == 2 and feb.entries == 2
+
+
 def test_the_parent_circles_lead_link_reviews_the_lead_links_own_time(world, log, make_member):
     from circles.models import Circle, CircleRole, RoleAssignment, RoleKind
     parent = Circle(cooperative_id=world.coop.id, name="Cercle d'ancrage")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from . import RuleError
+from ..rules.base import RuleError
 
 SEAT_ROLES = frozenset({"president", "director", "permanent_representative"})
 SINGLE_ROLES = frozenset({"president", "managing_director"})  # one holder at any date

@@ -7,12 +7,13 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 
+from governance.board import services as svc
+from governance.board.models import BoardAttendance, BoardMandate
+from governance.board.rules import Presence
 from governance.extensions import db
-from governance.models import AuditEntry, BoardAttendance, BoardMandate, CoopRole, Role
+from governance.models import AuditEntry, CoopRole, Role
 from governance.permissions import can_see_contacts, roles_in
-from governance.rules.board import Presence
 from governance.services import DomainError, Forbidden
-from governance.services import board as svc
 
 START = date(2021, 1, 1)
 TODAY = date(2022, 6, 1)
@@ -150,7 +151,7 @@ def test_attendance_with_a_proxy_is_recorded_and_journaled(board):
         Presence(a.id, "present"), Presence(b.id, "represented", a.id),
         Presence(c.id, "excused")])
     assert count(BoardAttendance) == 3 and last_action() == "board.attendance"
-    from governance import board_queries as q
+    from governance.board import queries as q
     quorum = q.quorum(meeting)
     # 1 of 3 present: a represented director does not count towards the quorum (L. 225-37)
     assert (quorum.seats, quorum.present, quorum.represented, quorum.reached) == (3, 1, 1, False)

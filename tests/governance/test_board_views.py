@@ -7,9 +7,10 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 
+from governance.board import services as svc
+from governance.board.models import BoardAttendance, BoardMandate, BoardMeeting
 from governance.extensions import db
-from governance.models import AuditEntry, BoardAttendance, BoardMandate, BoardMeeting
-from governance.services import board as svc
+from governance.models import AuditEntry
 
 EN = {"Accept-Language": "en"}
 

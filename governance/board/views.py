@@ -11,9 +11,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import board_queries as q
 from ..extensions import db
-from ..forms.board import (
+from ..messages import message, register_messages
+from ..models import Membership, Person
+from ..permissions import can_admin, can_run_board, roles_in
+from ..services.journal import anchor_of
+from ..views.common import bp, child_or_404, load_coop, run
+from . import queries as q
+from . import services as svc
+from .forms import (
     ATTENDANCE,
     ApproveForm,
     AttendanceForm,
@@ -23,13 +29,8 @@ from ..forms.board import (
     MeetingForm,
     MinutesForm,
 )
-from ..messages import message, register_messages
-from ..models import BoardMandate, BoardMeeting, Membership, MinutesState, Person
-from ..permissions import can_admin, can_run_board, roles_in
-from ..rules.board import Presence
-from ..services import board as svc
-from ..services.journal import anchor_of
-from . import bp, load_coop, run
+from .models import BoardMandate, BoardMeeting, MinutesState
+from .rules import Presence
 
 register_messages({
     "mandate_person_required": _l("Give the email of the person who holds the mandate."),
@@ -74,9 +75,7 @@ register_messages({
 
 def _meeting(coop, id: int) -> BoardMeeting:
     """The meeting, or 404; sociétaires outside the board see it once its minutes are out."""
-    meeting = db.session.get(BoardMeeting, id)
-    if meeting is None or meeting.cooperative_id != coop.id:
-        abort(404)
+    meeting = child_or_404(BoardMeeting, id, cooperative_id=coop.id)
     if meeting.minutes_state != MinutesState.PUBLISHED and not can_run_board(current_user, coop):
         abort(404)
     return meeting
@@ -130,9 +129,7 @@ def board_mandate_new(slug):
 def board_mandate_end(slug, id):
     """End a running mandate (secretariat)."""
     coop = load_coop(slug, can_admin)
-    mandate = db.session.get(BoardMandate, id)
-    if mandate is None or mandate.cooperative_id != coop.id:
-        abort(404)
+    mandate = child_or_404(BoardMandate, id, cooperative_id=coop.id)
     form = EndMandateForm()
     if form.validate_on_submit() and run(
             lambda: svc.end_mandate(current_user, mandate, form.ends_on.data, form.reason.data),

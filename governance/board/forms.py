@@ -16,6 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from ..forms import DATE_REQUIRED
+
 ROLES = [("president", _l("Chair of the board (président·e)")),
          ("managing_director", _l("Managing director (directeur·rice général·e)")),
          ("director", _l("Director (administrateur·rice)")),
@@ -24,7 +26,6 @@ ATTENDANCE = [("present", _l("Present")), ("represented", _l("Represented")),
               ("excused", _l("Excused")), ("absent", _l("Absent"))]
 MINUTES_STATES = [("none", _l("No minutes yet")), ("draft", _l("Draft minutes")),
                   ("approved", _l("Minutes approved")), ("published", _l("Minutes published"))]
-DATE_REQUIRED = _l("Give a valid date.")
 
 
 class MandateForm(FlaskForm):

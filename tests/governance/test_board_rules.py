@@ -5,8 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-from governance.rules import RuleError
-from governance.rules.board import (
+from governance.board.rules import (
     Mandate,
     Presence,
     active_on,
@@ -18,6 +17,7 @@ from governance.rules.board import (
     check_minutes,
     seats,
 )
+from governance.rules import RuleError
 
 D1, D2, D3 = date(2021, 6, 7), date(2022, 2, 8), date(2022, 2, 9)
 

@@ -13,27 +13,14 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import (
-    BoardAttendance,
-    BoardMandate,
-    BoardMeeting,
-    Cooperative,
-    CoopRole,
-    MandateRole,
-    Membership,
-    MinutesState,
-    Person,
-    PersonKind,
-    Role,
-    Status,
-    utcnow,
-)
+from ..models import Cooperative, CoopRole, Membership, Person, PersonKind, Role, Status, utcnow
 from ..permissions import can_run_board, forget_roles, grant, roles_in
 from ..rules import RuleError
-from ..rules import board as rules
-from . import DomainError, Forbidden, Shown, as_domain, service
-from .journal import diff, record
-from .register import college_by_code, require_admin
+from ..services import DomainError, Forbidden, Shown, as_domain, service
+from ..services.journal import diff, record
+from ..services.register import college_by_code, require_admin
+from . import rules
+from .models import BoardAttendance, BoardMandate, BoardMeeting, MandateRole, MinutesState
 
 PARIS = ZoneInfo("Europe/Paris")  # meetings are dated in the wall-clock time of the group
 

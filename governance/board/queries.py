@@ -6,18 +6,11 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from .extensions import db
-from .models import (
-    BoardAttendance,
-    BoardMandate,
-    BoardMeeting,
-    College,
-    Cooperative,
-    MinutesState,
-    Person,
-)
-from .rules import board as rules
-from .services.board import as_rule, coop_mandates, expected_attendees, paris_now, seats_at
+from ..extensions import db
+from ..models import College, Cooperative, Person
+from . import rules
+from .models import BoardAttendance, BoardMandate, BoardMeeting, MinutesState
+from .services import as_rule, coop_mandates, expected_attendees, paris_now, seats_at
 
 ROLE_ORDER = {"president": 0, "managing_director": 1, "director": 2,
               "permanent_representative": 3}

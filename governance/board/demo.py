@@ -15,10 +15,10 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from .extensions import db
-from .models import Membership, Person, PersonKind, Status
-from .rules.board import Presence
-from .services import board as svc
+from ..extensions import db
+from ..models import Membership, Person, PersonKind, Status
+from . import services as svc
+from .rules import Presence
 
 START = date(2020, 6, 15)  # the assembly that elected the board
 SEPARATION, NEW_DG, PDG = date(2021, 6, 7), date(2021, 11, 3), date(2022, 2, 9)

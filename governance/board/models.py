@@ -11,8 +11,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
-from .models import Person, enum_type, utcnow
+from ..extensions import db
+from ..models import Person, enum_type, utcnow
 
 
 class MandateRole(enum.StrEnum):

@@ -1,0 +1,94 @@
+"""The packages' import graph, read with `ast`: no module-level import cycle, and imports only
+in the allowed direction (assemblies → votes → governance, contributions → circles →
+governance; governance imports none of them)."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ALLOWED = {"governance": set(), "votes": {"governance"},
+           "assemblies": {"votes", "governance"}, "circles": {"governance"},
+           "contributions": {"circles", "governance"}}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for pkg in ALLOWED for p in (ROOT / pkg).rglob("*.py")}
+
+
+def targets(module: str, path: Path, node) -> set[str]:
+    """The project modules an import statement names (a package, or its submodule)."""
+    if isinstance(node, ast.Import):
+        return {a.name for a in node.names if a.name in MODULES}
+    base = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for _ in range(max(node.level - 1, 0)):
+        base = base.rpartition(".")[0]
+    source = (f"{base}.{node.module}" if node.module else base) if node.level else node.module
+    found = set()
+    for alias in node.names:
+        sub = f"{source}.{alias.name}"
+        found.add(sub if sub in MODULES else source)
+    return found & set(MODULES)
+
+
+def graph(top_level_only: bool) -> dict[str, set[str]]:
+    edges = {}
+    for module, path in MODULES.items():
+        tree = ast.parse(path.read_text())
+        nodes = tree.body if top_level_only else ast.walk(tree)
+        edges[module] = set().union(*(targets(module, path, n) for n in nodes
+                                      if isinstance(n, ast.Import | ast.ImportFrom))) - {module}
+    return edges
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while not component or component[-1] != v:
+                component.append(stack.pop())
+                on_stack.discard(component[-1])
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_graph_is_read():
+    edges = graph(top_level_only=True)
+    assert "governance.models" in edges["governance.services.register"]
+    assert "governance.views.common" in edges["governance.views.register"]
+
+
+def test_no_module_level_import_cycle():
+    assert cycles(graph(top_level_only=True)) == []
+
+
+def test_a_cycle_is_caught():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_imports_go_one_way_between_packages():
+    against = sorted((m, t) for m, ts in graph(top_level_only=False).items() for t in ts
+                     if t.split(".")[0] != m.split(".")[0]
+                     and t.split(".")[0] not in ALLOWED[m.split(".")[0]])
+    assert against == []
