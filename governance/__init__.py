@@ -7,8 +7,11 @@ from flask import Flask
 def register_governance(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from . import capital_models, cli, contract_models, formatting, labels  # noqa: F401  (tables)
-    from .board import models as board_models  # noqa: F401  (the board's tables)
+    # capital_models and the board's and contracts' models: the features' tables, which
+    # governance.models no longer imports.
+    from . import capital_models, cli, formatting, labels  # noqa: F401
+    from .board import models as board_models  # noqa: F401
+    from .contracts import models as contract_models  # noqa: F401
     from .extensions import login_manager
     from .services import sessions
     from .views import auth, two_factor  # noqa: F401  (routes of auth.bp; `views` of gov's)

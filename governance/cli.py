@@ -1,5 +1,5 @@
 """`flask demo`, `flask audit verify`, `flask mail send`, `flask translate extract|update|
-compile`."""
+compile`, `flask accounts reset-second-factor`."""
 from __future__ import annotations
 
 import subprocess
@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 audit_cli = AppGroup("audit", help="The audit journal.")
 translate_cli = AppGroup("translate", help="Translation catalogs (Babel).")
 mail_cli = AppGroup("mail", help="Outgoing mail.")
+accounts_cli = AppGroup("accounts", help="People's accounts.")
 
 
 @audit_cli.command("verify")
@@ -114,7 +115,22 @@ def mail_send():
         sys.exit(1)
 
 
+@accounts_cli.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor(email):
+    """Turn off EMAIL's second factor (a lost phone and lost recovery codes), once you have
+    checked who asks; they set it up again at their next login."""
+    from .services import DomainError, two_factor
+    try:
+        two_factor.reset(email)
+    except DomainError:
+        click.echo(f"{email}: no account with a second factor.", err=True)
+        sys.exit(1)
+    click.echo(f"{email}: second factor turned off; journaled as account.totp_reset.")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(accounts_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(translate_cli)

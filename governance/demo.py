@@ -11,8 +11,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from . import demo_capital, demo_contracts
+from . import demo_capital
 from .board import demo as demo_board
+from .contracts import demo as demo_contracts
 from .extensions import db
 from .models import College, Cooperative, Person, PersonKind, Role, SiteMeta
 from .permissions import grant

@@ -74,7 +74,7 @@ def submit(actor: Person, coop: Cooperative, kind: str, data: bytes) -> Job:
 
 def can_retry(job: Job) -> bool:
     """A job that failed, or whose process died, with its file still kept."""
-    if job.finished_at is None and job.state == "running":
+    if job.state == "running":
         beat = progress(job)[2] or job.created_at
         return utcnow() - beat > STALE
     return job.state == "failed" and utcnow() - job.created_at < KEEP
@@ -91,7 +91,8 @@ def retry(actor: Person, job: Job) -> bool:
     restarted = db.session.execute(
         sa.update(Job).where(Job.id == job.id, Job.attempts == job.attempts,
                              Job.state == job.state, Job.data.is_not(None))
-        .values(state="queued", result=None, done=0)).rowcount
+        .values(state="queued", result=None, done=0, finished_at=None,
+                heartbeat_at=None)).rowcount
     if not restarted:
         return False
     record(actor, "job.retry", "job", job.id, cooperative_id=coop.id,

@@ -65,7 +65,7 @@ def can_take_part(person, coop) -> bool:
         return False
     from datetime import date
 
-    from .contract_models import EntrepreneurContract
+    from .contracts.models import EntrepreneurContract
     return db.session.scalar(sa.select(EntrepreneurContract.id).where(
         EntrepreneurContract.cooperative_id == coop.id,
         EntrepreneurContract.person_id == person.id,

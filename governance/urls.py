@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import request
 from werkzeug.routing import IntegerConverter
 
 ID_MAX = 2**31 - 1  # the ids' columns: PostgreSQL's integer
@@ -42,6 +43,5 @@ def db_id(text: str) -> int:
 def page_number(limit: int = ID_MAX) -> int:
     """The `page` of the query: a whole number from 1 to `limit`, else 1 (bad input shows the
     first page, as a list with no `page` does)."""
-    from flask import request
     page = request.args.get("page", 1, type=db_id)
     return min(max(1, page), limit)

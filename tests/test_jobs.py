@@ -160,6 +160,23 @@ def test_a_stale_job_can_be_restarted_by_one_request_only(app, coop, admin):
     assert db.session.get(Job, job.id).state == "queued"
 
 
+def test_a_retried_job_whose_worker_dies_can_be_retried_again(app, coop, admin):
+    job = Job(kind="register_import", cooperative_id=coop.id, person_id=admin.id, data=SAMPLE,
+              sha256="0" * 64, state="failed", attempts=1, finished_at=utcnow(),
+              result={"reason": "error"})
+    db.session.add(job)
+    db.session.commit()
+    with app.test_request_context():
+        assert jobs.retry(admin, job) is True
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert (job.state, job.finished_at, job.heartbeat_at) == ("queued", None, None)
+    job.state, job.attempts = "running", 2  # its worker claimed it, then died
+    job.heartbeat_at = utcnow() - jobs.STALE - timedelta(seconds=1)
+    db.session.commit()
+    assert jobs.can_retry(job)
+
+
 def test_an_old_attempt_never_commits_over_a_newer_one(app, coop, admin):
     job = Job(kind="register_import", cooperative_id=coop.id, person_id=admin.id, data=SAMPLE,
               sha256="0" * 64, state="running", attempts=2)

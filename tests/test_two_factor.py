@@ -139,14 +139,19 @@ def test_the_code_waits_five_minutes_at_most(client, coop, make_person, login, m
     assert client.get("/account").status_code == 302
 
 
-def test_guessing_codes_is_slowed_like_passwords(client, coop, make_person, login):
+def test_guessing_codes_is_slowed_like_passwords(client, coop, make_person, login,
+                                                 monkeypatch):
     ada = make_person("ada@example.org")
     login(ada)
-    enrol(client, ada)
+    secret, _codes = enrol(client, ada)
     client.post("/logout")
     password_step(client, ada)
-    statuses = [client.post("/login/code", data={"code": f"{n:06d}"}).status_code
-                for n in range(rules.FREE_FAILURES + 1)]
+    frozen = time.time()  # the 1 s delay after the fifth failure must not run out meanwhile
+    monkeypatch.setattr(time, "time", lambda: frozen)
+    right = pyotp.TOTP(secret).at(frozen)
+    wrong = [c for c in (f"{n:06d}" for n in range(10)) if c != right]
+    statuses = [client.post("/login/code", data={"code": code}).status_code
+                for code in wrong[:rules.FREE_FAILURES + 1]]
     assert statuses == [400] * rules.FREE_FAILURES + [429]
 
 
@@ -199,3 +204,18 @@ def test_pages_need_a_login(client):
     for url in ("/account/two-factor", "/account/two-factor/off",
                 "/account/two-factor/recovery-codes"):
         assert client.post(url).status_code == 302
+
+
+def test_the_operators_reset_a_lost_second_factor(client, runner, coop, make_person, login):
+    ada = make_person("ada@example.org")
+    login(ada)
+    enrol(client, ada)
+    client.post("/logout")
+    db.session.expire_all()  # the command runs in this test's session, which saw ada before
+    done = runner.invoke(args=["accounts", "reset-second-factor", "ada@example.org"])
+    assert done.exit_code == 0 and "turned off" in done.output
+    assert journal("account.totp_reset") == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 0
+    assert password_step(client, ada).status_code == 302  # the password alone, until set again
+    again = runner.invoke(args=["accounts", "reset-second-factor", "ada@example.org"])
+    assert again.exit_code == 1 and "no account with a second factor" in again.output

@@ -120,6 +120,21 @@ def disable(actor: Person, password: str) -> Person:
 
 
 @service
+def reset(email: str) -> Person:
+    """The operators turn a person's second factor off (a lost phone and lost recovery codes,
+    once they checked who the person is: `flask accounts reset-second-factor`); the person
+    sets it up again at their next login. Journaled as done by the platform."""
+    from .accounts import find_by_email
+    person = find_by_email(email)
+    if person is None or not person.totp_secret:
+        raise DomainError("totp_not_on", {})
+    person.totp_secret = person.totp_since = person.totp_last_step = None
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.person_id == person.id))
+    record(None, "account.totp_reset", "person", person.id)
+    return person
+
+
+@service
 def renew_recovery_codes(actor: Person, password: str) -> list[str]:
     """Ten new recovery codes (the old ones stop working)."""
     _own(actor)

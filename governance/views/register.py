@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import capital_queries as cq
-from ..contract_queries import late_count
+from ..contracts.queries import late_count
 from ..extensions import db, htmx
 from ..forms.register import STATUSES, CollegeMoveForm, MemberForm, StatusForm
 from ..messages import message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date
 
-from . import RuleError
+from ..rules.base import RuleError
 
 DELAY_MONTHS = 36
 MAX_CAPE_MONTHS = 36

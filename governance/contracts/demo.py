@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from .extensions import db
-from .models import Membership, Person, Status
-from .services.contracts import end_contract, record_contract
+from ..extensions import db
+from ..models import Membership, Person, Status
+from .services import end_contract, record_contract
 
 
 def _newcomer(email: str, first: str, last: str) -> Person:

@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import contract_queries as q
-from ..contract_models import EntrepreneurContract
-from ..forms.contracts import ContractForm, EndContractForm
 from ..messages import register_messages
 from ..permissions import can_admin, can_see_contacts
-from ..services import contracts as svc
-from .common import bp, child_or_404, load_coop, run
+from ..views.common import bp, child_or_404, load_coop, run
+from . import queries as q
+from . import services as svc
+from .forms import ContractForm, EndContractForm
+from .models import EntrepreneurContract
 
 register_messages({
     "contract_in_future": _l("The contract cannot be signed on %(date)s, a day still to come."),

@@ -5,13 +5,13 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ..contract_models import EntrepreneurContract
 from ..extensions import db
 from ..models import Cooperative, Person
-from ..rules import contracts as rules
-from . import DomainError, as_domain, service
-from .journal import record
-from .register import find_person, require_admin
+from ..services import DomainError, as_domain, service
+from ..services.journal import record
+from ..services.register import find_person, require_admin
+from . import rules
+from .models import EntrepreneurContract
 
 
 @service

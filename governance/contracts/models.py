@@ -8,8 +8,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
-from .models import Person, utcnow
+from ..extensions import db
+from ..models import Person, utcnow
 
 
 class EntrepreneurContract(db.Model):

@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField
 from wtforms.validators import DataRequired, Email, Length, NumberRange
 
-from ..rules.contracts import MAX_CAPE_MONTHS
-from . import DATE_REQUIRED
+from ..forms import DATE_REQUIRED
+from .rules import MAX_CAPE_MONTHS
 
 
 class ContractForm(FlaskForm):

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from governance.contract_models import EntrepreneurContract
+from governance.contracts import rules
+from governance.contracts.models import EntrepreneurContract
+from governance.contracts.services import end_contract, record_contract
 from governance.extensions import db
 from governance.models import AuditEntry
 from governance.rules import RuleError
-from governance.rules import contracts as rules
 from governance.services import DomainError, Forbidden
-from governance.services.contracts import end_contract, record_contract
 
 
 @pytest.mark.parametrize("signed, cape, due", [

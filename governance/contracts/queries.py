@@ -6,10 +6,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from .contract_models import EntrepreneurContract
-from .extensions import db
-from .models import Membership, Person, Status
-from .rules import contracts as rules
+from ..extensions import db
+from ..models import Membership, Person, Status
+from . import rules
+from .models import EntrepreneurContract
 
 
 @dataclass

@@ -1,0 +1,3 @@
+"""CAE entrepreneurs' contracts (CAPE, then CESA): who may join the cooperative's circles and
+be paid for their time before becoming a sociétaire, and the legal delay to become one. Its
+routes hang off the `gov` blueprint (`views`); its table is in `models`."""
