@@ -133,7 +133,7 @@ def scenarios(members: int, seed: int) -> list[rb.Scenario]:
 
 def aggregates(app, runs: int = 15) -> list[tuple[str, float, float]]:
     """Median ms of the capital page's aggregates from the ledger (before 0007) and derived."""
-    from governance import capital_queries as cq
+    from governance.capital import queries as cq
     from governance.extensions import db
     from governance.models import Cooperative, Membership
     M = cq.M

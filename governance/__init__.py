@@ -7,10 +7,10 @@ from flask import Flask
 def register_governance(app: Flask) -> None:
     from flask_babel import get_locale
 
-    # capital_models and the board's and contracts' models: the features' tables, which
-    # governance.models no longer imports.
-    from . import capital_models, cli, formatting, labels  # noqa: F401
+    # The features' tables, which governance.models does not import.
+    from . import cli, formatting, labels  # noqa: F401
     from .board import models as board_models  # noqa: F401
+    from .capital import models as capital_models  # noqa: F401
     from .contracts import models as contract_models  # noqa: F401
     from .extensions import login_manager
     from .services import sessions

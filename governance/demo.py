@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from . import demo_capital
 from .board import demo as demo_board
+from .capital import demo as demo_capital
 from .contracts import demo as demo_contracts
 from .extensions import db
 from .models import College, Cooperative, Person, PersonKind, Role, SiteMeta

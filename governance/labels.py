@@ -6,7 +6,7 @@ from fractions import Fraction
 from flask_babel import lazy_gettext as _l
 
 from .board.forms import ATTENDANCE, MINUTES_STATES, ROLES
-from .forms.capital import KIND_LABELS
+from .capital.forms import KIND_LABELS
 from .forms.coops import COUNTINGS, LEGAL_FORMS
 from .forms.register import CATEGORIES, STATUSES
 from .rules import fraction_str

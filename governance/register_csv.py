@@ -20,6 +20,7 @@ from decimal import Decimal
 from email_validator import EmailNotValidError, validate_email
 
 from . import rules
+from .capital.rules import cents
 
 MAX_LINES = 50_000
 MAX_NUMBER = 2_147_483_647  # an SQL integer
@@ -410,7 +411,7 @@ def amount(v: _Line, column: str = "amount_paid") -> Decimal | None:
     if not raw:
         return None
     try:
-        value = rules.cents(raw)
+        value = cents(raw)
     except rules.RuleError:
         value = None
     if value is None or value < 0 or value >= 10**12:

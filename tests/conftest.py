@@ -54,7 +54,7 @@ def app():
     app = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": DATABASE_URL, "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None, "LOGIN_RATE_LIMIT": "1000 per minute",
-        "TWO_FACTOR_REQUIRED": False,  # tests/test_two_factor.py turns it on
+        "TWO_FACTOR_REQUIRED": False,  # tests/governance/test_two_factor.py turns it on
     })
     app.instance_path = _tmp
     app.test_client_class = IsolatedClient

@@ -43,7 +43,7 @@ MATRIX = {
     "gov.capital_import": ("GET", "/c/smart/capital/import", ADMIN_ONLY, None),
     "gov.capital_import_confirm": ("POST", "/c/smart/capital/import/confirm",
                                    (LOGIN, 403, 403, 403, 400, 400), {"token": "x"}),
-    # no job in the fixture: the secretariat check first, then 404 (tests/test_jobs.py)
+    # no job in the fixture: the secretariat check first, then 404 (tests/governance/test_jobs.py)
     "gov.job": ("GET", "/c/smart/jobs/9", (LOGIN, 403, 403, 403, 404, 404), None),
     "gov.job_retry": ("POST", "/c/smart/jobs/9/retry", (LOGIN, 403, 403, 403, 404, 404), {}),
     "gov.capital_campaigns": ("GET", "/c/smart/capital/campaigns", IN_COOP, None),
@@ -57,7 +57,7 @@ MATRIX = {
     "gov.roles": ("GET", "/c/smart/roles", ADMIN_ONLY, None),
     "auth.invite": ("GET", "/c/smart/invite", ADMIN_ONLY, None),
     "auth.change_password": ("POST", "/account/password", (LOGIN, 400, 400, 400, 400, 400), {}),
-    # tests/test_two_factor.py: each person manages their own second factor
+    # tests/governance/test_two_factor.py: each person manages their own second factor
     "auth.two_factor": ("GET", "/account/two-factor", ANY_ACCOUNT, None),
     "auth.two_factor_enable": ("POST", "/account/two-factor", (LOGIN, 400, 400, 400, 400, 400),
                                {}),

@@ -14,7 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = [
     ("governance", None), ("governance.rules", "governance/rules/__init__.py"),
     ("governance.rules.base", "governance/rules/base.py"),
-    ("governance.rules.capital", "governance/rules/capital.py"),
     ("votes", None), ("votes.rules", "votes/rules.py"), ("votes.boxjson", "votes/boxjson.py"),
     ("votes.crypto", "votes/crypto/__init__.py"), ("votes.crypto.group", "votes/crypto/group.py"),
     ("votes.crypto.elgamal", "votes/crypto/elgamal.py"),

@@ -1,5 +1,5 @@
 """Pure rules of the register (RULES.md §1): weights, colleges, voting shares, status changes;
-the share capital and capital campaigns in `rules.capital`, re-exported here.
+the share capital's are in `governance.capital.rules`.
 
 No Flask, no database: plain values in, plain values out, exact arithmetic.
 Errors carry a stable `code` and parameters; the caller turns them into a translated message.
@@ -10,46 +10,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .base import RuleError, parse_fraction  # noqa: F401  (the rules' base, re-exported)
-
-# The share capital and capital campaigns live in rules/capital.py.
-from .capital import (  # noqa: F401  (re-exported: `rules.X` keeps working)
-    CENT,
-    EMPLOYEE_CATEGORIES,
-    FLOOR_RATIO,
-    SCOP_FORMS,
-    SCOP_MIN_CAPITAL,
-    SCOP_MIN_VOTES,
-    Associate,
-    Balance,
-    CampaignProgress,
-    Movement,
-    ScopRatios,
-    associate,
-    balances,
-    campaign_progress,
-    capital,
-    capital_delta,
-    capital_history,
-    cents,
-    check_balance,
-    check_campaign,
-    check_movement,
-    daily_deltas,
-    fits_above_floor,
-    floor_in_cents,
-    matched_amount,
-    parse_ratio,
-    payable_from_queue,
-    peak_capital,
-    reimbursement,
-    reimbursement_floor,
-    reversal,
-    room_above_floor,
-    scop_ratios,
-    scop_warnings,
-    subscription,
-    transfer,
-)
 
 MIN_COLLEGES, MAX_COLLEGES = 3, 10
 MIN_COLLEGE_WEIGHT, MAX_COLLEGE_WEIGHT = Fraction(1, 10), Fraction(1, 2)

@@ -20,12 +20,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from .. import register_csv
+from ..capital.services.ledger import record_subscription
 from ..extensions import db
 from ..models import College, Cooperative, Membership, Person
 from ..permissions import can_see_contacts
 from ..register_csv import LineError
 from . import DomainError, Forbidden, service
-from .capital import record_subscription
 from .journal import record
 from .register import NewMember, add_member, change_status, require_admin
 

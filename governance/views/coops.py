@@ -5,7 +5,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import capital_queries
+from ..capital import queries as capital_queries
 from ..forms.coops import SHARE_HINT, CollegesForm, NewCooperativeForm, RoleForm, StatutesForm
 from ..permissions import can_admin, can_see_register, platform_admin_required, roles_in
 from ..services import cooperatives as svc

@@ -8,7 +8,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import capital_queries as cq
+from ..capital import queries as cq
+from ..capital.rules import Balance
 from ..contracts.queries import late_count
 from ..extensions import db, htmx
 from ..forms.register import STATUSES, CollegeMoveForm, MemberForm, StatusForm
@@ -16,7 +17,6 @@ from ..messages import message
 from ..models import Membership
 from ..permissions import can_admin, can_see_contacts, can_see_register
 from ..queries import member_voting_share, register_page
-from ..rules import Balance
 from ..services import register as svc
 from ..urls import page_number
 from .common import bp, load_coop, run

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from governance.extensions import db
 from governance.models import utcnow
 from governance.services import DomainError, Forbidden
-from tests.test_accounts import outbox  # noqa: F401 - fixture
+from tests.governance.test_accounts import outbox  # noqa: F401 - fixture
 from votes import rules
 from votes import second_factor as sf
 from votes import services as svc

@@ -17,7 +17,7 @@ from governance.models import AuditEntry, Membership, Role
 from governance.permissions import grant
 from governance.services.register import NewMember, add_member, change_status
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = (ROOT / "docs" / "register-sample.csv").read_bytes()
 BAD = (ROOT / "tests" / "data" / "register-bad.csv").read_bytes()
 SMARTFR_COLLEGES = [("entrepreneurs", "Entrepreneur·es salarié·es", "2/5"),

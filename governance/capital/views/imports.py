@@ -7,14 +7,14 @@ from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import jobs
-from ..forms.imports import ConfirmForm, ImportForm
-from ..messages import message, register_messages
-from ..permissions import can_admin
-from ..services import capital_import as svc
-from ..services import imports as pending
-from .common import bp, load_coop
-from .imports import PREVIEW_ROWS, SHOWN_ERRORS, confirm_upload, upload_step
+from ... import jobs
+from ...forms.imports import ConfirmForm, ImportForm
+from ...messages import message, register_messages
+from ...permissions import can_admin
+from ...services import imports as pending
+from ...views.common import bp, load_coop
+from ...views.imports import PREVIEW_ROWS, SHOWN_ERRORS, confirm_upload, upload_step
+from ..services import imports as svc
 
 register_messages({
     "csv_no_movements": _l("The file has a header row but no movement."),

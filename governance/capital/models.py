@@ -1,9 +1,9 @@
 """Tables of the share capital beyond the ledger itself: capital campaigns, and two derived tables
-that keep the capital page fast on a large ledger (re-exported by `governance.models`).
+that keep the capital page fast on a large ledger.
 
 `ShareBalance` and `CapitalDay` are DERIVED from `share_movement`: they are written only by the
 `after_insert` hook below, in the same transaction (and flush) as the movement itself, never by
-hand, never by a form; `capital_queries.derived_mismatches` recomputes them from the ledger and
+hand, never by a form; `queries.derived_mismatches` recomputes them from the ledger and
 migration 0007 built them from the movements already there. The ledger stays the record.
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
-from .models import MONEY, Cooperative, Membership, ShareMovement, utcnow
+from ..extensions import db
+from ..models import MONEY, Cooperative, Membership, ShareMovement, utcnow
 
 
 class CapitalCampaign(db.Model):

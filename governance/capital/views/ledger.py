@@ -11,20 +11,21 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import capital_queries as cq
-from .. import charts, rules
-from ..extensions import db
-from ..formatting import money
-from ..forms.capital import CorrectionForm, MovementForm
-from ..messages import message
-from ..models import Membership, RequestStatus, ShareMovement
-from ..permissions import can_admin, can_see_contacts
-from ..queries import member_voting_share
-from ..register_csv import guard
-from ..services import DomainError
-from ..services import capital as svc
-from ..urls import page_number
-from .common import bp, load_coop, run
+from ... import charts
+from ...extensions import db
+from ...formatting import money
+from ...messages import message
+from ...models import Membership, RequestStatus, ShareMovement
+from ...permissions import can_admin, can_see_contacts
+from ...queries import member_voting_share
+from ...register_csv import guard
+from ...services import DomainError
+from ...urls import page_number
+from ...views.common import bp, load_coop, run
+from .. import queries as cq
+from .. import rules
+from ..forms import CorrectionForm, MovementForm
+from ..services import ledger as svc
 
 EXPORT_BATCH = 2000
 

@@ -9,14 +9,15 @@ from fractions import Fraction as F
 import pytest
 import sqlalchemy as sa
 
-from governance import campaign_queries as q
-from governance import rules
-from governance.capital_models import CapitalCampaign
+from governance.capital import queries as q
+from governance.capital import rules
+from governance.capital.models import CapitalCampaign
+from governance.capital.services import ledger as cap
+from governance.capital.services.campaigns import CampaignDraft, create_campaign
 from governance.extensions import db
 from governance.models import AuditEntry
+from governance.rules import percent
 from governance.services import DomainError, Forbidden
-from governance.services import capital as cap
-from governance.services.campaigns import CampaignDraft, create_campaign
 
 START, END = date(2022, 1, 1), date(2023, 12, 31)
 P = 1  # the partner's id in the pure tests
@@ -107,7 +108,7 @@ def test_the_service_creates_journals_and_counts_the_ledger(setup):
     wrong = cap.record_subscription(admin, b, 100, on=date(2022, 7, 1))
     cap.record_correction(admin, wrong, on=date(2022, 7, 2))  # corrected: not counted
     cap.record_subscription(admin, b, 8, on=date(2023, 2, 1))  # 200 €
-    p = q.progress(campaign, today=date(2023, 1, 1))
+    p = q.campaign_progress(campaign, today=date(2023, 1, 1))
     assert (p.partner, p.others, p.matched, p.raised) == (D(1000), D(200), D(200), D(1200))
 
 
@@ -161,7 +162,7 @@ def test_members_see_campaigns_but_cannot_create_them(client, login, setup, make
 def test_the_demo_ledgers(runner):
     """SmartFr 8,405,850 € at the end of 2020; SmartBe 90.79 % of its shares and 10 % of the
     votes today; GrandsEnsemble 186,510 € then 219,000 €; Alterna 13,260 € with a queue."""
-    from governance import capital_queries as cq
+    from governance.capital import queries as cq
     from governance.models import Cooperative
     assert runner.invoke(args=["demo"]).exit_code == 0
     coops = {c.slug: c for c in db.session.scalars(sa.select(Cooperative))}
@@ -173,7 +174,7 @@ def test_the_demo_ledgers(runner):
     assert at(smartfr, date(2020, 12, 31)) == D(8_405_850)
     summary = cq.capital_summary(smartfr)
     partners = next(c for c in summary.colleges if c.college.code == "partenaires")
-    assert (rules.percent(partners.capital_share), rules.percent(partners.vote_share)) == (
+    assert (percent(partners.capital_share), percent(partners.vote_share)) == (
         D("90.79"), D("10.00"))
     ge, alterna = coops["grandsensemble"], coops["alterna"]
     assert (at(ge, date(2020, 12, 31)), at(ge, date(2021, 12, 31))) == (D(186_510), D(219_000))
@@ -182,5 +183,5 @@ def test_the_demo_ledgers(runner):
     for coop in coops.values():
         assert cq.derived_mismatches(coop) == []
     campaign = db.session.scalar(sa.select(CapitalCampaign))
-    p = q.progress(campaign, today=date(2024, 6, 1))
+    p = q.campaign_progress(campaign, today=date(2024, 6, 1))
     assert p.partner == D(1_500_000) and p.ended and 0 < p.matched == p.others < p.partner

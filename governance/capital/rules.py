@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from fractions import Fraction
 
-from .base import RuleError, parse_fraction
+from ..rules.base import RuleError, parse_fraction
 
 # A movement goes from one side to the other; None is the cooperative itself: a subscription goes
 # from None to a member, a reimbursement from a member to None, a transfer from member to member.

@@ -7,12 +7,12 @@ from fractions import Fraction as F
 import pytest
 import sqlalchemy as sa
 
-from governance import capital_queries as cq
+from governance.capital import queries as cq
+from governance.capital.rules import Balance
+from governance.capital.services import ledger as cap
 from governance.extensions import db
 from governance.models import AuditEntry, Membership, Person, ReimbursementRequest, ShareMovement
-from governance.rules import Balance
 from governance.services import DomainError, Forbidden
-from governance.services import capital as cap
 from governance.services.register import change_status
 from tests.conftest import is_postgres
 

@@ -16,9 +16,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from .extensions import db
-from .models import Membership, Person, PersonKind, Status
-from .services import capital as cap
+from ..extensions import db
+from ..models import Membership, Person, PersonKind, Status
+from .services import ledger as cap
 from .services.campaigns import CampaignDraft, create_campaign
 
 END_2020, END_2021 = date(2020, 12, 31), date(2021, 12, 31)

@@ -2,8 +2,8 @@
 from datetime import date
 from decimal import Decimal as D
 
-from governance import capital_queries as cq
-from governance.services import capital as cap
+from governance.capital import queries as cq
+from governance.capital.services import ledger as cap
 from governance.services.register import move_college
 
 DAY = date(2024, 1, 1)

@@ -5,8 +5,8 @@ from fractions import Fraction as F
 
 import pytest
 
-from governance import rules
-from governance.rules import Balance, Movement, RuleError
+from governance.capital import rules
+from governance.capital.rules import Balance, Movement, RuleError
 
 DAY = date(2024, 1, 1)
 

@@ -20,7 +20,7 @@ from governance import login_guard
 from governance.rules import login as rules
 from tests.conftest import DATABASE_URL, PASSWORD
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_limits_are_parsed():

@@ -4,13 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ...extensions import db
+from ...models import Cooperative, Membership, Person
+from ...rules import fraction_str
+from ...services import DomainError, service
+from ...services.journal import record
+from ...services.register import require_admin
 from .. import rules
-from ..capital_models import CapitalCampaign
-from ..extensions import db
-from ..models import Cooperative, Membership, Person
-from . import DomainError, service
-from .journal import record
-from .register import require_admin
+from ..models import CapitalCampaign
 
 
 @dataclass
@@ -43,7 +44,7 @@ def create_campaign(actor: Person, coop: Cooperative, draft: CampaignDraft) -> C
         raise DomainError(err.code, err.params) from None
     campaign = CapitalCampaign(
         cooperative_id=coop.id, title=title[:200], partner_membership_id=draft.partner.id,
-        target=target, match_ratio=rules.fraction_str(ratio), starts_on=draft.starts_on,
+        target=target, match_ratio=fraction_str(ratio), starts_on=draft.starts_on,
         deadline=draft.deadline, created_by_id=actor.id if actor else None)
     db.session.add(campaign)
     db.session.flush()

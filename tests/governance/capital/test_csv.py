@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from governance import capital_csv as cc
+from governance.capital import csv_io as cc
 
 HEADER = "date;kind;member_number;to_member_number;shares;amount_paid;reference\n"
 CTX = cc.Context(numbers={1, 2, 3}, today=date(2024, 6, 1))

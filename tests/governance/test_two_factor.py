@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from governance.extensions import db
 from governance.models import AuditEntry, LoginSession, Person, RecoveryCode
 from governance.rules import login as rules
-
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture(autouse=True)

@@ -12,10 +12,8 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 
-from .. import capital_queries as cq
-from .. import rules
-from ..extensions import db
-from ..models import (
+from ...extensions import db
+from ...models import (
     Cooperative,
     Membership,
     MovementKind,
@@ -25,10 +23,12 @@ from ..models import (
     ShareMovement,
     Status,
 )
-from ..permissions import can_see_contacts
-from . import DomainError, Forbidden, service
-from .journal import record
-from .register import require_admin
+from ...permissions import can_see_contacts
+from ...services import DomainError, Forbidden, service
+from ...services.journal import record
+from ...services.register import require_admin
+from .. import queries as cq
+from .. import rules
 
 LEFT = (Status.RESIGNED, Status.EXCLUDED, Status.DECEASED)
 

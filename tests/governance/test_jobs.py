@@ -17,7 +17,7 @@ from governance.models import AuditEntry, Job, Membership, utcnow
 from governance.services.imports import import_register
 from governance.services.register import NewMember, add_member
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = (ROOT / "docs" / "register-sample.csv").read_bytes()
 COLLEGES = [("entrepreneurs", "E", "2/5"), ("permanents", "P", "1/5"), ("structures", "S", "3/20"),
             ("soutiens", "So", "3/20"), ("partenaires", "Pa", "1/10")]

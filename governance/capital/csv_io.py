@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .register_csv import (  # noqa: F401
+from ..register_csv import (  # noqa: F401
     FATAL,
     MAX_NUMBER,
     LineError,

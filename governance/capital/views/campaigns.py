@@ -9,15 +9,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import campaign_queries as q
-from ..capital_models import CapitalCampaign
-from ..extensions import db
-from ..forms.campaigns import CampaignForm
-from ..messages import register_messages
-from ..models import Membership
-from ..permissions import can_admin
+from ...extensions import db
+from ...messages import register_messages
+from ...models import Membership
+from ...permissions import can_admin
+from ...views.common import bp, child_or_404, load_coop, run
+from .. import queries as q
+from ..forms import CampaignForm
+from ..models import CapitalCampaign
 from ..services.campaigns import CampaignDraft, create_campaign
-from .common import bp, child_or_404, load_coop, run
 
 register_messages({
     "campaign_title_required": _l("Give the campaign a title."),
@@ -67,4 +67,4 @@ def capital_campaign(slug, id):
     coop = load_coop(slug)
     campaign = child_or_404(CapitalCampaign, id, cooperative_id=coop.id)
     return render_template("governance/campaign.html", coop=coop, c=campaign,
-                           p=q.progress(campaign), today=date.today())
+                           p=q.campaign_progress(campaign), today=date.today())

@@ -7,15 +7,15 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from .. import capital_csv
-from ..extensions import db
-from ..models import Cooperative, Membership, Person
-from ..register_csv import LineError, Result
-from . import DomainError, service
-from . import capital as cap
-from .imports import ImportRefused, _chunks
-from .journal import record
-from .register import require_admin
+from ...extensions import db
+from ...models import Cooperative, Membership, Person
+from ...register_csv import LineError, Result
+from ...services import DomainError, service
+from ...services.imports import ImportRefused, _chunks
+from ...services.journal import record
+from ...services.register import require_admin
+from .. import csv_io as capital_csv
+from . import ledger as cap
 
 
 def _members(coop: Cooperative, numbers) -> dict[int, Membership]:

@@ -10,12 +10,12 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
-from governance import capital_queries as cq
+from governance.capital import queries as cq
+from governance.capital.rules import Balance
+from governance.capital.services import imports as svc
 from governance.extensions import db
 from governance.models import AuditEntry, Membership, ReimbursementRequest, ShareMovement
-from governance.rules import Balance
 from governance.services import Forbidden
-from governance.services import capital_import as svc
 from governance.services import imports as register_import
 from governance.services.imports import ImportRefused
 
@@ -145,7 +145,7 @@ def test_web_confirm_reports_a_line_the_ledger_refuses(client, login, setup, mak
     coop, admin, (a, b, _c) = setup
     login(admin)
     data = (HEADER + "2023-06-15;transfer;1;2;4;;CA 2023-06\n").encode()
-    from governance.services import capital as cap
+    from governance.capital.services import ledger as cap
     cap.record_subscription(admin, a, 4, on=date(2023, 1, 1))
     preview = _upload(client, data)
     token = _token(preview)
@@ -164,7 +164,7 @@ def test_the_sample_file_imports_into_the_demo_cooperative(make_coop, make_perso
     admin = make_person("admin@example.org", roles={coop: "admin"})
     for _ in range(5):
         make_member(coop)
-    sample = (Path(__file__).resolve().parent.parent / "docs" / "capital-sample.csv").read_bytes()
+    sample = (Path(__file__).resolve().parents[3] / "docs" / "capital-sample.csv").read_bytes()
     assert svc.import_movements(admin, coop, sample) == 7
     assert cq.capital_and_peak(coop)[0] == D(50) * (20 + 10 + 6 + 4 - 2 + 2)
 
