@@ -10,9 +10,9 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from governance import extensions as ext
-from governance import jobs, mail_queue
-from governance.config import from_environment
+from governance.platform import extensions as ext
+from governance.platform import jobs, mail_queue
+from governance.platform.config import from_environment
 
 ERROR_TITLES = {
     400: _l("Bad request"), 403: _l("Access denied"), 404: _l("Page not found"),
@@ -70,7 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     mail_queue.init_app(app)
     jobs.init_app(app)
-    from governance.urls import IdConverter
+    from governance.platform.urls import IdConverter
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from governance import register_governance
     register_governance(app)

@@ -9,7 +9,7 @@ bp = Blueprint("assemblies", __name__, template_folder="templates")
 
 def register_assemblies(app: Flask) -> None:
     from governance import demo as governance_demo
-    from governance import labels
+    from governance.platform import labels
 
     from . import demo, messages, models, views  # noqa: F401 - codes, tables, routes
     if demo.load not in governance_demo.EXTRAS:

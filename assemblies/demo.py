@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from governance.extensions import db
-from governance.models import Person, utcnow
+from governance.models import Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
 from votes import bureau
 from votes.crypto import group as g
 from votes.demo import HOLDERS, PLAN_NOTE, PLAN_TEXT, seed

@@ -13,9 +13,9 @@ from fractions import Fraction
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from governance.extensions import db
 from governance.models import Cooperative, Person
-from governance.register_csv import guard
+from governance.platform.downloads import guard
+from governance.platform.extensions import db
 
 from .minutes import ResolutionMinutes, SheetRow
 from .models import Assembly, Participant, Proxy

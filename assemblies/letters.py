@@ -10,7 +10,7 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from governance.formatting import filesize
+from governance.platform.formatting import filesize
 from votes.views import local_time
 
 from . import queries

@@ -1,7 +1,7 @@
 """Translated messages for the assemblies package's error codes."""
 from flask_babel import lazy_gettext as _l
 
-from governance.messages import register_messages
+from governance.platform.messages import register_messages
 
 ASSEMBLIES = _l("General assemblies")
 

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from governance import rules as gov_rules
-from governance.extensions import db
 from governance.models import AuditEntry, Cooperative, Person
-from governance.services.journal import anchor_of
+from governance.platform.extensions import db
+from governance.platform.journal import anchor_of
 from votes import queries as vote_queries
 from votes.models import Vote
 

@@ -8,7 +8,7 @@ from fractions import Fraction
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from governance.extensions import db
+from governance.platform.extensions import db
 from votes.models import RollEntry
 
 from . import rules

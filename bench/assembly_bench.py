@@ -54,8 +54,9 @@ def convene(app) -> tuple[int, int, float]:
     """A mixed assembly with an agenda item and two resolutions, convened by the service:
     returns (assembly id, roll size, seconds the convene took)."""
     from assemblies.services import convocation, prepare
-    from governance.extensions import db
-    from governance.models import Cooperative, Person, utcnow
+    from governance.models import Cooperative, Person
+    from governance.platform.clock import utcnow
+    from governance.platform.extensions import db
 
     with app.test_request_context():  # the convocation holds the assembly's link
         coop = db.session.scalar(sa.select(Cooperative).where(Cooperative.slug == rb.SLUG))
@@ -81,8 +82,8 @@ def load_attendance(app, assembly_id: int, proxies: int, holders: int, advance: 
     on both resolutions, bulk-inserted; three disjoint groups of the roll. Returns the groups'
     participant ids."""
     from assemblies.models import Participant, Proxy, ProxyState, Resolution, ResolutionVote
-    from governance.extensions import db
-    from governance.models import utcnow
+    from governance.platform.clock import utcnow
+    from governance.platform.extensions import db
     from votes import ballotbox, services
     from votes.models import Ballot, Emargement, RollEntry, Vote
 
@@ -146,7 +147,7 @@ def check_dataset(app, assembly_id: int, groups: dict) -> dict:
     the quorum as the application computes it."""
     from assemblies import queries
     from assemblies.models import Assembly, Resolution, ResolutionVote
-    from governance.extensions import db
+    from governance.platform.extensions import db
     from votes.models import Ballot, Emargement, RollEntry
 
     with app.app_context():

@@ -50,8 +50,8 @@ def _migration_0007():
 
 def load_ledger(app, movements: int, seed: int) -> None:
     """`movements` valid movements over the cooperative's members, inserted in batches."""
-    from governance.extensions import db
     from governance.models import Cooperative, Membership, Person, ShareMovement
+    from governance.platform.extensions import db
 
     rng = random.Random(seed)
     with app.app_context():
@@ -134,8 +134,8 @@ def scenarios(members: int, seed: int) -> list[rb.Scenario]:
 def aggregates(app, runs: int = 15) -> list[tuple[str, float, float]]:
     """Median ms of the capital page's aggregates from the ledger (before 0007) and derived."""
     from governance.capital import queries as cq
-    from governance.extensions import db
     from governance.models import Cooperative, Membership
+    from governance.platform.extensions import db
     M = cq.M
 
     def ledger_by_college(coop):

@@ -100,7 +100,7 @@ def one_round(url: str, voters: int, concurrency: int, close_after: int, workers
 
 
 def check(app, vote_id: int, receipts: list[str], statuses: list[int], close: int) -> dict:
-    from governance.extensions import db
+    from governance.platform.extensions import db
     from votes.ballotbox import verify
     from votes.models import Ballot, Emargement, RollEntry, Vote
 

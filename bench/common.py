@@ -28,7 +28,7 @@ def database_url(raw: str, force: bool) -> str:
 def instrument(app, recorder) -> tuple[str, str]:
     """Hook `recorder` (a register_bench.Recorder) on the app's engine; returns the dialect
     and the database's version."""
-    from governance.extensions import db
+    from governance.platform.extensions import db
     with app.app_context():
         engine = db.engine
         dialect = engine.dialect.name

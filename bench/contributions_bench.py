@@ -68,8 +68,8 @@ def load(app, members: int, circles: int, entries: int, seed: int) -> dict:
         PaymentBatch,
     )
     from contributions.services.batches import _month_expr
-    from governance.extensions import db
     from governance.models import Cooperative, Membership, Person
+    from governance.platform.extensions import db
 
     rng = random.Random(seed + 7)
     with app.app_context():
@@ -177,7 +177,7 @@ def load(app, members: int, circles: int, entries: int, seed: int) -> dict:
 def check_dataset(app) -> dict:
     """The tallies must sum to what the entries sum to, status by status."""
     from contributions.models import Contribution, EnvelopeMember, EnvelopeMonth
-    from governance.extensions import db
+    from governance.platform.extensions import db
     with app.app_context():
         s = db.session
         raw = dict(s.execute(sa.select(Contribution.status, sa.func.sum(Contribution.amount))
@@ -195,8 +195,8 @@ def close_october(app) -> tuple[float, int, int]:
     """Close October with the service, as the secretariat does; returns (seconds, entries,
     batch id)."""
     from contributions.services.batches import close_month
-    from governance.extensions import db
     from governance.models import Cooperative, Person
+    from governance.platform.extensions import db
     with app.app_context():
         coop = db.session.scalar(sa.select(Cooperative).where(Cooperative.slug == rb.SLUG))
         admin = db.session.scalar(sa.select(Person).where(Person.email == rb.ADMIN_EMAIL))

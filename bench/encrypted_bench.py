@@ -155,8 +155,8 @@ def close_and_open(url: str, n: int) -> dict:
 
     from app import create_app
     from governance import demo
-    from governance.extensions import db
     from governance.models import Cooperative, Person
+    from governance.platform.extensions import db
     from votes import bureau
     from votes import services as svc
     from votes.crypto import group as g
@@ -229,8 +229,8 @@ def _fill_parts(conn, vote_id: int, blobs: bytes, n: int, colleges: list) -> Non
 def _insert_ballots(vote, n: int, y: bytes, sample: dict, colleges: list) -> int:
     """`n` encrypted ballots (every third one "for", the others "against"), their roll
     entries and emargements, straight into the tables; the roll fingerprinted again."""
-    from governance.extensions import db
     from governance.models import Person
+    from governance.platform.extensions import db
     from votes import ballotbox, encryptedbox
     from votes.models import Ballot, Emargement, RollEntry
     from votes.services import sealing

@@ -38,7 +38,7 @@ bp = Blueprint("bench_floor", __name__)
 @login_required
 def floor():
     """Session, user load, CSRF (checked before the view), one INSERT, commit, small page."""
-    from governance.extensions import db
+    from governance.platform.extensions import db
     row = db.session.execute(sa.insert(TABLE).values(person_id=current_user.id)
                              .returning(TABLE.c.id)).scalar_one()
     db.session.commit()

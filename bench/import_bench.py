@@ -35,9 +35,9 @@ EMAIL, PASSWORD = "admin@bench.example.org", "bench-admin-password-2026"
 def build(url: str, secret_key: str) -> None:
     from flask_migrate import upgrade
 
-    from governance.extensions import db
     from governance.models import College, Cooperative, Person, Role
     from governance.permissions import grant
+    from governance.platform.extensions import db
     from governance.services.accounts import hash_password
     app = make_app(url, secret_key)
     with app.app_context():
@@ -140,8 +140,8 @@ def main() -> int:
         ended = time.monotonic()
     finally:
         stop_server(server)
-    from governance.extensions import db
     from governance.models import Membership
+    from governance.platform.extensions import db
     with app.app_context():
         count = db.session.scalar(sa.select(sa.func.count()).select_from(Membership))
     outcome = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)).strip()[:160]

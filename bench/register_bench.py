@@ -107,8 +107,8 @@ def reset_database(url_s: str) -> None:
 
 def existing_members(app) -> int | None:
     """Members of the benchmark cooperative already in the database (for --reuse)."""
-    from governance.extensions import db
     from governance.models import Cooperative, Membership
+    from governance.platform.extensions import db
     with app.app_context():
         try:
             coop_id = db.session.scalar(sa.select(Cooperative.id).where(Cooperative.slug == SLUG))
@@ -135,8 +135,8 @@ def load(app, members: int, seed: int, statuses=STATUSES) -> None:
     from `statuses`), one admin."""
     from flask_migrate import upgrade
 
-    from governance.extensions import db
     from governance.models import College, Cooperative, CoopRole, Membership, Person, Role
+    from governance.platform.extensions import db
     from governance.services.accounts import hash_password
 
     rng = random.Random(seed)
@@ -327,7 +327,7 @@ def explain(app, statements, top: int = 3, keep=None) -> list[dict]:
     """EXPLAIN a request's register statements (count, page, per-college counts, member by
     number, …; or those `keep(sql)` accepts), slowest first, with the parameters they ran
     with; else its slowest SELECT."""
-    from governance.extensions import db
+    from governance.platform.extensions import db
     out = []
     keep = keep or (lambda sql: label(sql) in MAIN)
     ranked = [s for s in sorted(statements, key=lambda s: s[2], reverse=True)

@@ -127,8 +127,8 @@ def load(app, voters: int, seed: int, with_email: bool, encrypted: bool = False)
     with `encrypted`, a second open vote whose ballots are encrypted)."""
     from flask_migrate import upgrade
 
-    from governance.extensions import db
     from governance.models import College, Cooperative, CoopRole, Membership, Person, Role
+    from governance.platform.extensions import db
     from governance.services import sessions
     from governance.services.accounts import hash_password
     from votes import bureau, services
@@ -297,7 +297,7 @@ def encrypt_ballots(app, sealed: EncryptedVote, choices: list[str], seed: int,
                     processes: int = ENCRYPT_PROCESSES) -> list[str]:
     """One encrypted ballot per choice, made by a pool of `processes` (spawned) processes.
     The shape and the 0/1 matrices come from the vote as the server reads it (`poll_of`)."""
-    from governance.extensions import db
+    from governance.platform.extensions import db
     from votes import encryptedbox
     from votes.crypto import ballots as crypto_ballots
     from votes.models import Vote
@@ -320,7 +320,7 @@ def encrypt_ballots(app, sealed: EncryptedVote, choices: list[str], seed: int,
 def time_check(sealed: EncryptedVote, app, ballots: list[str], n: int = 100) -> float:
     """Median seconds of the server's check of one ballot (`encryptedbox.check_ballot`: every
     proof), in this process, over `n` of the ballots; raises if one fails."""
-    from governance.extensions import db
+    from governance.platform.extensions import db
     from votes import encryptedbox
     from votes.crypto import group
     from votes.models import Vote
@@ -653,8 +653,8 @@ class BackendSampler(threading.Thread):
 def check_box(app, vote_id: int, sent: Counter | None) -> dict:
     """What the database holds after the cast phase (`sent` None: an encrypted vote, whose
     ballots' choices are read only from the decrypted totals)."""
-    from governance.extensions import db
     from governance.models import AuditEntry
+    from governance.platform.extensions import db
     from votes.models import Ballot, Emargement, RollEntry
     with app.app_context():
         s = db.session
@@ -684,8 +684,8 @@ def close_and_open(app, sealed: EncryptedVote, admin_id: int,
     box with holders 1 and 2 (timed each: the holder's partial decryptions with their proofs,
     and the upload's service; the second one opens the box). `sent`: per college, the summed
     roll weights of the choices sent; they must equal the decrypted totals."""
-    from governance.extensions import db
     from governance.models import Person
+    from governance.platform.extensions import db
     from votes import bureau, services
     from votes.crypto import group
     from votes.models import Ballot, Vote
@@ -732,8 +732,8 @@ def close_and_open(app, sealed: EncryptedVote, admin_id: int,
 def add_synthetic(app, vote_id: int, public_id: str, target: int, seed: int) -> int:
     """Valid ballots, roll entries (voted) and emargements up to `target` ballots in the vote,
     and the vote's fingerprint taken again over the larger roll."""
-    from governance.extensions import db
     from governance.models import Person
+    from governance.platform.extensions import db
     from votes import ballotbox, services
     from votes.models import Ballot, Emargement, RollEntry
     rng = random.Random(seed + 7)
@@ -816,8 +816,8 @@ class Timing:
 
 def time_tally(app, vote_id: int, runs: int) -> tuple[dict[str, Timing], dict]:
     """Median of `runs` timings of each way of computing the result over the same rows."""
-    from governance.extensions import db
-    from governance.models import utcnow
+    from governance.platform.clock import utcnow
+    from governance.platform.extensions import db
     from votes import rules, services
     from votes.models import Ballot, RollEntry, Vote
     t = {k: Timing(label) for k, label in [
@@ -1236,12 +1236,12 @@ def main(argv=None) -> int:
         erng.shuffle(encrypted_requests)
         erng.shuffle(floor_requests)
         from bench.floor import create_table
-        from governance.extensions import db
+        from governance.platform.extensions import db
         with app.app_context():
             create_table(db.engine)  # outside the timed phases, before the server
             db.session.remove()
 
-    from governance.extensions import db
+    from governance.platform.extensions import db
     with app.app_context():
         version = db.session.execute(sa.text("SELECT version()")).scalar()
         db.session.remove()

@@ -9,7 +9,7 @@ bp = Blueprint("circles", __name__, template_folder="templates")
 
 def register_circles(app: Flask) -> None:
     from governance import demo as governance_demo
-    from governance import labels as governance_labels
+    from governance.platform import labels as governance_labels
 
     from . import demo, labels, messages, models, views  # noqa: F401 - codes, tables, routes
     if demo.load not in governance_demo.EXTRAS:

@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import Membership, Person, PersonKind, Status
+from governance.platform.extensions import db
 
 from . import services as svc
 from .models import CircleRevision, CircleRole, RoleKind

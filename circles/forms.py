@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from governance.urls import db_id
+from governance.platform.urls import db_id
 
 ROLE_KINDS = [("lead_link", _l("Lead link")), ("facilitator", _l("Facilitator")),
               ("secretary", _l("Secretary")), ("rep_link", _l("Rep link")),

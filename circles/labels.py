@@ -1,12 +1,12 @@
 """Translated labels of circles' enumerated values, for templates and messages."""
 from __future__ import annotations
 
-from governance.labels import _labeller
+from governance.platform.labels import labeller
 
 from .forms import ROLE_KINDS, STATUSES
 
-role_kind_label = _labeller(ROLE_KINDS)
-chantier_status_label = _labeller(STATUSES)
+role_kind_label = labeller(ROLE_KINDS)
+chantier_status_label = labeller(STATUSES)
 
 
 def role_label(role) -> str:

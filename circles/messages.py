@@ -1,7 +1,7 @@
 """Translated messages for the circles package's error codes, and its link's label."""
 from flask_babel import lazy_gettext as _l
 
-from governance.messages import register_messages
+from governance.platform.messages import register_messages
 
 CIRCLES = _l("Circles")
 

@@ -13,8 +13,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.extensions import db
-from governance.models import Cooperative, Person, enum_type, utcnow
+from governance.models import Cooperative, Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db, enum_type
 
 HOURS = sa.Numeric(7, 2)
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import Person
+from governance.platform.extensions import db
 
 from . import rules
 from .models import (

@@ -9,7 +9,7 @@ bp = Blueprint("contributions", __name__, template_folder="templates")
 
 def register_contributions(app: Flask) -> None:
     from governance import demo as governance_demo
-    from governance import labels
+    from governance.platform import labels
 
     from . import demo, messages, models, views  # noqa: F401 - codes, tables, routes
     from . import labels as own_labels

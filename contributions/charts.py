@@ -8,8 +8,8 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from governance.charts import BAR_FILL, INK, MUTED, frame, text
-from governance.formatting import money
+from governance.platform.charts import BAR_FILL, INK, MUTED, frame, text
+from governance.platform.formatting import money
 
 WIDTH, BAR_MAX, ROW, BAR, TOP = 560, 380, 52, 13, 34
 PAID_FILL = "#1d6b34"  # the site's "ok" green, AA on white

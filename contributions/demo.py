@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from circles import queries as circles
 from circles.models import Circle, CircleMember
-from governance.extensions import db
 from governance.models import Person
+from governance.platform.extensions import db
 
 from .services.batches import close_month
 from .services.budgets import BudgetDraft, create_budget, set_envelope

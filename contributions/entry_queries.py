@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from circles import queries as circles
 from circles.models import Chantier, ChantierStatus, Circle, CircleRole, RoleAssignment
-from governance.extensions import db
+from governance.platform.extensions import db
 
 from . import rules
 from .models import Contribution, Envelope

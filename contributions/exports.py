@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from flask import Response
 
-from governance.register_csv import guard
+from governance.platform.downloads import guard
 
 from . import rules
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from governance.labels import _labeller
+from governance.platform.labels import labeller
 
 ENTRY_STATUSES = [("submitted", _l("Waiting for review")), ("approved", _l("Approved")),
                   ("rejected", _l("Rejected")), ("paid", _l("Paid out"))]
@@ -12,5 +12,5 @@ ROLE_KINDS = [("lead_link", _l("Lead link")), ("facilitator", _l("Facilitator"))
               ("secretary", _l("Secretary")), ("rep_link", _l("Rep link")),
               ("custom", _l("Other role"))]
 
-GLOBALS = {"entry_status_label": _labeller(ENTRY_STATUSES),
-           "budget_role_label": _labeller(ROLE_KINDS)}
+GLOBALS = {"entry_status_label": labeller(ENTRY_STATUSES),
+           "budget_role_label": labeller(ROLE_KINDS)}

@@ -1,7 +1,7 @@
 """Translated messages for the contributions package's error codes."""
 from flask_babel import lazy_gettext as _l
 
-from governance.messages import register_messages
+from governance.platform.messages import register_messages
 
 CONTRIBUTIONS = _l("Contributive budget")
 MESSAGES_HOURS = _l("Write a number of hours: 1.5, 1,75 or 1h30.")

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from circles.models import HOURS, Chantier, Circle, CircleRole, RoleKind
-from governance.extensions import db
-from governance.models import MONEY, Cooperative, Person, enum_type, utcnow
+from governance.models import Cooperative, Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import MONEY, db, enum_type
 
 RATE = sa.Numeric(8, 2)
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from circles.models import Circle
-from governance.extensions import db
 from governance.models import Membership, Person, PersonKind
+from governance.platform.extensions import db
 
 from . import rules
 from .models import Budget, Contribution, Envelope, EnvelopeMember, EnvelopeMonth, PaymentBatch

@@ -8,11 +8,12 @@ def register_governance(app: Flask) -> None:
     from flask_babel import get_locale
 
     # The features' tables, which governance.models does not import.
-    from . import cli, formatting, labels  # noqa: F401
+    from . import cli, labels
     from .board import models as board_models  # noqa: F401
     from .capital import models as capital_models  # noqa: F401
     from .contracts import models as contract_models  # noqa: F401
-    from .extensions import login_manager
+    from .platform import formatting  # noqa: F401
+    from .platform.extensions import login_manager
     from .services import sessions
     from .views import auth, two_factor  # noqa: F401  (routes of auth.bp; `views` of gov's)
     from .views.common import bp

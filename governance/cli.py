@@ -23,7 +23,7 @@ accounts_cli = AppGroup("accounts", help="People's accounts.")
 def audit_verify(anchor):
     """Check the journal's chain, each entry's mac and, given one, an anchor; exit 1 naming
     the first broken entry."""
-    from .services.journal import head, verify_chain
+    from .platform.journal import head, verify_chain
     checked, broken, why = verify_chain(anchor=anchor)
     if why == "tail":
         click.echo(f"audit journal broken at its end: after {checked} intact entries it stops "
@@ -48,7 +48,7 @@ def audit_verify(anchor):
 @audit_cli.command("head")
 def audit_head():
     """Print the journal's head ("<id>:<hash>"), to keep outside the site as an anchor."""
-    from .services.journal import head
+    from .platform.journal import head
     click.echo(head() or "empty")
 
 
@@ -56,14 +56,14 @@ def audit_head():
 def audit_rotate_key():
     """Add a new key to the instance folder's audit_keys; new entries are signed with it,
     older ones still verify with theirs. Restart the servers after."""
-    from .services.journal_keys import rotate
+    from .platform.journal_keys import rotate
     click.echo(f"audit key {rotate()} added; restart the servers to sign with it.")
 
 
 @audit_cli.command("sign-unsigned")
 def audit_sign_unsigned():
     """Once after upgrading to authenticated entries: sign the older ones, if their chain holds."""
-    from .services.journal import sign_unsigned
+    from .platform.journal import sign_unsigned
     try:
         click.echo(f"{sign_unsigned()} entries signed.")
     except ValueError as err:
@@ -108,7 +108,7 @@ def demo():
 @mail_cli.command("send")
 def mail_send():
     """Send the queued notifications (run it from cron); exit 1 when some failed."""
-    from .mail_queue import send_queued
+    from .platform.mail_queue import send_queued
     sent, failed = send_queued()
     click.echo(f"{sent} message(s) sent, {failed} failed (retried on the next run).")
     if failed:
@@ -120,7 +120,8 @@ def mail_send():
 def reset_second_factor(email):
     """Turn off EMAIL's second factor (a lost phone and lost recovery codes), once you have
     checked who asks; they set it up again at their next login."""
-    from .services import DomainError, two_factor
+    from .platform.service import DomainError
+    from .services import two_factor
     try:
         two_factor.reset(email)
     except DomainError:

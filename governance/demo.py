@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from .board import demo as demo_board
 from .capital import demo as demo_capital
 from .contracts import demo as demo_contracts
-from .extensions import db
 from .models import College, Cooperative, Person, PersonKind, Role, SiteMeta
 from .permissions import grant
-from .services import service
+from .platform.extensions import db
+from .platform.journal import record
+from .platform.service import service
 from .services.accounts import hash_password
-from .services.journal import record
 from .services.register import NewMember, add_member
 
 PASSWORD = "coopgov-demo"

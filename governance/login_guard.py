@@ -15,7 +15,7 @@ import time
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from . import throttle
+from .platform import throttle
 from .rules import login as rules
 
 DEVICE_COOKIE = "coopgov_device"

@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+from .platform.clock import utcnow
+from .platform.extensions import MONEY, db, enum_type
 
 
 class LegalForm(enum.StrEnum):
@@ -76,11 +73,6 @@ class PersonKind(enum.StrEnum):
 class Role(enum.StrEnum):
     ADMIN = "admin"  # secretariat
     BOARD = "board"
-
-
-def enum_type(e: type[enum.Enum]) -> sa.Enum:
-    return sa.Enum(e, native_enum=False, length=32, values_callable=lambda x: [m.value for m in x],
-                   validate_strings=True, create_constraint=False)
 
 
 class Cooperative(db.Model):
@@ -270,8 +262,6 @@ class RequestStatus(enum.StrEnum):
     PAID = "paid"
     CANCELLED = "cancelled"
 
-
-MONEY = sa.Numeric(14, 2)
 
 
 class ShareMovement(db.Model):

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from flask import abort, g, has_app_context, has_request_context
 from flask_login import current_user
 
-from .extensions import db
 from .models import Cooperative, CoopRole, Membership, Person, Role, Status
+from .platform.extensions import db
 
 ACTIVE = (Status.ADMITTED,)
 

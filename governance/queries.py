@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from . import rules
-from .extensions import db
 from .models import College, Cooperative, Membership, Person, Status
-from .urls import ID_MAX
+from .platform.extensions import db
+from .platform.urls import ID_MAX
 
 ALL = "_all"  # the pseudo-college of a cooperative without weighting
 

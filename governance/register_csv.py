@@ -21,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from . import rules
 from .capital.rules import cents
+from .platform.downloads import FORMULA_START, guard
 
 MAX_LINES = 50_000
 MAX_NUMBER = 2_147_483_647  # an SQL integer
@@ -36,7 +37,6 @@ MAX_LENGTH = {"last_name": 120, "first_name": 120, "legal_name": 200, "email": 2
               "exit_reason": 2000, "college": 32}
 DATE_COLUMNS = ("applied_on", "admitted_on", "left_on")
 EXIT_STATUSES = ("resigned", "excluded", "deceased")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula
 
 
 def _key(text: str) -> str:
@@ -482,18 +482,6 @@ def check(data: bytes, ctx: Context, max_lines: int = MAX_LINES) -> Result:
 
 
 # --- export ---------------------------------------------------------------------------------
-
-def guard(value) -> str:
-    """A cell as text, never starting like a formula (OWASP CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(getattr(value, "value", value))
-    return "'" + text if text.startswith(FORMULA_START) else text
-
 
 def write_rows(rows: Iterable[dict], header: bool = False) -> str:
     """CSV text (`;`, CRLF) for rows given as {column: value}; the header first if asked."""

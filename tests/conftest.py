@@ -14,10 +14,10 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
-from governance import throttle
-from governance.extensions import db
 from governance.models import College, Cooperative, Person, Role
 from governance.permissions import grant
+from governance.platform import throttle
+from governance.platform.extensions import db
 from governance.services.accounts import hash_password
 from governance.services.register import NewMember, add_member
 
@@ -174,7 +174,7 @@ def crowd(app):
     code, else what attempt returned). PostgreSQL only (SQLite serialises writers anyway)."""
     import threading
 
-    from governance.services import DomainError
+    from governance.platform.service import DomainError
 
     def run(n, attempt):
         other = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],

@@ -4,8 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from governance.demo import ACCOUNTS, PASSWORD
-from governance.extensions import db
 from governance.models import AuditEntry, Cooperative, Membership, Person, SiteMeta
+from governance.platform.extensions import db
 
 
 def _count(model) -> int:
@@ -134,7 +134,7 @@ def _journal_some(make_coop, make_person, n=4):
 def _rehash_from(entry_id: int) -> None:
     """What someone who can write the database does: edit an entry, then re-hash it and every
     entry after it with the project's own hash, and move the head."""
-    from governance.services.journal import HEAD_KEY, entry_hash
+    from governance.platform.journal import HEAD_KEY, entry_hash
     prev = None
     for entry in db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)):
         if entry.id >= entry_id:
@@ -165,7 +165,7 @@ def test_an_anchor_proves_what_came_before_it(runner, make_coop, make_person):
     # entries removed at the end, the head moved back: only the anchor tells
     last = _journal_ids()[-1]
     db.session.execute(sa.delete(AuditEntry).where(AuditEntry.id == last))
-    from governance.services.journal import HEAD_KEY
+    from governance.platform.journal import HEAD_KEY
     previous = db.session.get(AuditEntry, last - 1)
     db.session.get(SiteMeta, HEAD_KEY).value = f"{previous.id}:{previous.hash}"
     db.session.commit()

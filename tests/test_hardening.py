@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assemblies.models import Assembly
-from governance.extensions import db
-from governance.urls import is_web_address
+from governance.platform.extensions import db
+from governance.platform.urls import is_web_address
 
 
 @pytest.mark.parametrize("url", ["/c/smart/members?q=a%00b", "/c/smart/members?college=%00",

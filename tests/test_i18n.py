@@ -4,8 +4,8 @@ from fractions import Fraction
 import pytest
 from flask_babel import force_locale
 
-from governance.extensions import db
-from governance.formatting import money, share
+from governance.platform.extensions import db
+from governance.platform.formatting import money, share
 
 
 def lang(response) -> str:
@@ -75,7 +75,7 @@ def test_shares_as_percentages(app):
 
 
 def test_a_message_code_cannot_get_a_second_text():
-    from governance.messages import MESSAGES, register_messages
+    from governance.platform.messages import MESSAGES, register_messages
     register_messages({"date_required": MESSAGES["date_required"]})  # the same text: fine
     with pytest.raises(ValueError, match="date_required"):
         register_messages({"date_required": "Another text"})
@@ -90,6 +90,6 @@ def test_a_message_code_cannot_get_a_second_text():
 def test_money_follows_the_locales_pattern(app, locale, whole, cents):
     from flask_babel import force_locale
 
-    from governance.formatting import money
+    from governance.platform.formatting import money
     with app.test_request_context(), force_locale(locale):
         assert (money("6086062"), money("6086062.50")) == (whole, cents)

@@ -1,6 +1,7 @@
 """The packages' import graph, read with `ast`: no module-level import cycle, and imports only
 in the allowed direction (assemblies → votes → governance, contributions → circles →
-governance; governance imports none of them)."""
+governance; governance imports none of them); other packages use of governance only its platform's
+public names and the few modules of its domain listed in `GOVERNANCE_API`."""
 from __future__ import annotations
 
 import ast
@@ -10,6 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = {"governance": set(), "votes": {"governance"},
            "assemblies": {"votes", "governance"}, "circles": {"governance"},
            "contributions": {"circles", "governance"}}
+
+# What other packages may import of governance, besides `governance.platform`'s public names.
+GOVERNANCE_API = {"governance", "governance.models", "governance.permissions", "governance.rules",
+                  "governance.views.common", "governance.services.two_factor", "governance.forms",
+                  "governance.forms.coops", "governance.demo"}
 
 
 def module_name(path: Path) -> str:
@@ -92,3 +98,30 @@ def test_imports_go_one_way_between_packages():
                      if t.split(".")[0] != m.split(".")[0]
                      and t.split(".")[0] not in ALLOWED[m.split(".")[0]])
     assert against == []
+
+
+def foreign_imports():
+    """(importing module, imported module, name) of every import of governance from outside."""
+    for module, path in MODULES.items():
+        if module.split(".")[0] == "governance":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and not node.level and \
+                    (node.module or "").split(".")[0] == "governance":
+                for alias in node.names:
+                    yield module, node.module, alias.name
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] == "governance":
+                        yield module, alias.name, None
+
+
+def test_other_packages_use_governance_through_its_platform_and_api():
+    found = list(foreign_imports())
+    assert ("votes.models", "governance.platform.extensions", "db") in found
+    outside = sorted({(m, source) for m, source, name in found
+                      if source not in GOVERNANCE_API and f"{source}.{name}" not in GOVERNANCE_API
+                      and not source.startswith("governance.platform")})
+    private = sorted((m, f"{source}.{name}") for m, source, name in found
+                     if name and name.startswith("_"))
+    assert (outside, private) == ([], [])

@@ -7,8 +7,8 @@ platform admin (no role of their own in it). A route missing from MATRIX (or fro
 """
 import pytest
 
-from governance.extensions import db
 from governance.models import AuditEntry
+from governance.platform.extensions import db
 
 WHO = ("anonymous", "member", "outsider", "board", "admin", "platform")
 LOGIN = 302  # anonymous visitors are sent to the login page
@@ -43,7 +43,8 @@ MATRIX = {
     "gov.capital_import": ("GET", "/c/smart/capital/import", ADMIN_ONLY, None),
     "gov.capital_import_confirm": ("POST", "/c/smart/capital/import/confirm",
                                    (LOGIN, 403, 403, 403, 400, 400), {"token": "x"}),
-    # no job in the fixture: the secretariat check first, then 404 (tests/governance/test_jobs.py)
+    # no job in the fixture: the secretariat check first, then 404
+    # (tests/governance/platform/test_jobs.py)
     "gov.job": ("GET", "/c/smart/jobs/9", (LOGIN, 403, 403, 403, 404, 404), None),
     "gov.job_retry": ("POST", "/c/smart/jobs/9/retry", (LOGIN, 403, 403, 403, 404, 404), {}),
     "gov.capital_campaigns": ("GET", "/c/smart/capital/campaigns", IN_COOP, None),

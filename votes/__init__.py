@@ -8,7 +8,7 @@ bp = Blueprint("votes", __name__, cli_group="votes", template_folder="templates"
 
 def register_votes(app: Flask) -> None:
     from governance import demo as governance_demo
-    from governance import labels
+    from governance.platform import labels
 
     from . import (  # noqa: F401 - commands,
         ceremony_views,

@@ -10,12 +10,12 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance.extensions import db
-from governance.messages import message
 from governance.models import Person
 from governance.permissions import can_admin
-from governance.services import DomainError, Forbidden
-from governance.urls import db_id
+from governance.platform.extensions import db
+from governance.platform.messages import message
+from governance.platform.service import DomainError, Forbidden
+from governance.platform.urls import db_id
 from governance.views.common import run
 
 from . import bp, encryptedbox, queries

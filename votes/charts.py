@@ -9,11 +9,11 @@ from fractions import Fraction
 
 from markupsafe import Markup
 
-from governance.charts import BAR, BAR_FILL, BAR_MAX, INK, MARK, ROW, TRACK
-from governance.charts import frame as _frame
-from governance.charts import shorten as _short
-from governance.charts import text as _text
-from governance.formatting import share
+from governance.platform.charts import BAR, BAR_FILL, BAR_MAX, INK, MARK, ROW, TRACK
+from governance.platform.charts import frame as _frame
+from governance.platform.charts import shorten as _short
+from governance.platform.charts import text as _text
+from governance.platform.formatting import share
 
 # Best grade first: green to red, distinguishable in grey too (decreasing lightness steps).
 GRADE_FILLS = ["#1d6b34", "#4f9a5e", "#9cc59a", "#e0c46c", "#d98b4a", "#a4161a", "#6b0f12"]

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from governance.extensions import db
-from governance.models import Person, utcnow
+from governance.models import Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
 
 from . import bureau
 from . import services as svc

@@ -5,8 +5,8 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance.downloads import send_document
 from governance.permissions import can_admin
+from governance.platform.downloads import send_document
 from governance.views.common import child_or_404, run
 
 from . import bp

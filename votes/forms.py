@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from governance.forms.coops import COUNTINGS
-from governance.messages import message
+from governance.platform.messages import message
 from governance.rules import RuleError, parse_share
 
 from . import boxjson

@@ -1,7 +1,7 @@
 """Translated messages for the votes package's error codes."""
 from flask_babel import lazy_gettext as _l
 
-from governance.messages import register_messages
+from governance.platform.messages import register_messages
 
 VOTES = _l("Votes")
 

@@ -12,8 +12,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.extensions import db
-from governance.models import Cooperative, Person, enum_type, utcnow
+from governance.models import Cooperative, Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db, enum_type
 
 
 class Method(enum.StrEnum):

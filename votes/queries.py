@@ -12,8 +12,8 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import College, CoopRole, Membership, Person, Role, Status
+from governance.platform.extensions import db
 
 from . import rules
 from .models import Eligibility, KeyCeremony, RollEntry, State, Vote

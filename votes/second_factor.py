@@ -16,10 +16,12 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from governance.extensions import db
-from governance.mail import MailError, send
-from governance.models import Person, utcnow
-from governance.services import DomainError, Forbidden, service, two_factor
+from governance.models import Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.mail import MailError, send
+from governance.platform.service import DomainError, Forbidden, service
+from governance.services import two_factor
 
 from . import rules
 from .models import RollEntry, Vote, VoteCode

@@ -29,12 +29,12 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance import documents
-from governance.extensions import db, htmx
-from governance.formatting import number, share
-from governance.mail import send_after
 from governance.permissions import can_admin, can_see, can_see_contacts
-from governance.register_csv import guard
+from governance.platform import documents
+from governance.platform.downloads import guard
+from governance.platform.extensions import db, htmx
+from governance.platform.formatting import number, share
+from governance.platform.mail import send_after
 from governance.views.common import load_coop, run
 
 from . import bp, charts, encryptedbox, queries, second_factor, standalone

@@ -5,11 +5,11 @@ state machine of `rules.TRANSITIONS` guards what may happen when.
 """
 from __future__ import annotations
 
-from governance.extensions import db
 from governance.permissions import can_admin
+from governance.platform.extensions import db
+from governance.platform.journal import record
+from governance.platform.service import DomainError, Forbidden, as_domain  # noqa: F401 - used by the modules here
 from governance.rules import RuleError
-from governance.services import DomainError, Forbidden, as_domain  # noqa: F401 - used by the modules here
-from governance.services.journal import record
 
 from .. import rules
 from ..models import Assembly, State

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from governance.models import Person, utcnow
+from governance.models import Person
 from governance.permissions import can_admin
-from governance.services import DomainError, Forbidden, service
+from governance.platform.clock import utcnow
+from governance.platform.service import DomainError, Forbidden, service
 
 from .. import queries
 from ..models import Assembly, Participant, Presence, State
@@ -14,7 +15,7 @@ from . import journal, require_state
 
 
 def _assembly(participant: Participant) -> Assembly:
-    from governance.extensions import db
+    from governance.platform.extensions import db
     return db.session.get(Assembly, participant.assembly_id)
 
 

@@ -7,10 +7,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from governance import mail_queue
-from governance.extensions import db
-from governance.models import Membership, Person, Status, utcnow
-from governance.services import DomainError, service
+from governance.models import Membership, Person, Status
+from governance.platform import mail_queue
+from governance.platform.clock import local_date, utcnow
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, service
 from votes import services as votes
 
 from .. import letters, queries, rules
@@ -65,7 +66,8 @@ def convene(actor: Person, assembly: Assembly, *, reason: str = "",
     now = now or utcnow()
     sitting = assembly.sitting
     required = assembly.cooperative.notice_days_first
-    days = as_domain(rules.check_notice, now, sitting.starts_at, required, reason)
+    days = as_domain(rules.check_notice, local_date(now), local_date(sitting.starts_at),
+                     required, reason)
     if not assembly.items and not assembly.resolutions:
         raise DomainError("agenda_empty", {})
     roll = _freeze_roll(assembly)
@@ -94,7 +96,8 @@ def second_call(actor: Person, assembly: Assembly, starts_at: datetime, *, reaso
         raise DomainError("quorum_met", {})
     now = now or utcnow()
     required = assembly.cooperative.notice_days_second
-    days = as_domain(rules.check_notice, now, starts_at, required, reason)
+    days = as_domain(rules.check_notice, local_date(now), local_date(starts_at), required,
+                     reason)
     second = Sitting(assembly_id=assembly.id, call=2, starts_at=starts_at, convened_at=now,
                      notice_days=days,
                      short_notice_reason=reason.strip() if days < required else "")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from governance.models import Person
 from governance.permissions import can_see_contacts
-from governance.services import Forbidden, service
+from governance.platform.service import Forbidden, service
 
 from ..models import Assembly
 from . import journal

@@ -7,11 +7,11 @@ import json
 
 from flask_babel import lazy_gettext as _l
 
-from governance import mail_queue
-from governance.extensions import db
 from governance.models import Person
 from governance.permissions import can_see
-from governance.services import DomainError, service
+from governance.platform import mail_queue
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, service
 from votes import services as votes
 
 from ..models import Assembly, Resolution, State

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from governance.models import Person, utcnow
-from governance.services import DomainError, Forbidden, service
+from governance.models import Person
+from governance.platform.clock import utcnow
+from governance.platform.service import DomainError, Forbidden, service
 
 from ..models import Assembly, State
 from . import journal, move, require_manager, require_state

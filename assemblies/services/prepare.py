@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from governance import documents
-from governance.extensions import db
 from governance.models import Cooperative, Person
 from governance.permissions import can_admin
-from governance.services import DomainError, Forbidden, service
-from governance.urls import is_web_address
+from governance.platform import documents
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden, service
+from governance.platform.urls import is_web_address
 from votes import services as votes
 
 from .. import rules

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from governance.extensions import db
-from governance.models import Membership, Person, Status, utcnow
-from governance.services import DomainError, Forbidden, service
+from governance.models import Membership, Person, Status
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden, service
 from votes.models import RollEntry
 
 from .. import queries, rules

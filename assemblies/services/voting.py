@@ -8,9 +8,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from governance.extensions import db
-from governance.models import Person, utcnow
-from governance.services import DomainError, Forbidden, service, two_factor
+from governance.models import Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden, service
+from governance.services import two_factor
 from votes import services as votes
 from votes.models import RollEntry, Vote
 

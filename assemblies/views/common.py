@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
-from governance.extensions import db
 from governance.permissions import can_admin, can_see
+from governance.platform.extensions import db
 
 from ..models import Assembly, Participant
 

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from governance import documents as upload_rules
-from governance.downloads import send_document
-from governance.models import utcnow
+from governance.platform import documents as upload_rules
+from governance.platform.clock import utcnow
+from governance.platform.downloads import send_document
 from governance.views.common import child_or_404, run
 from votes.forms import DocumentForm
 

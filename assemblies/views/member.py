@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from governance.urls import db_id
+from governance.platform.urls import db_id
 from governance.views.common import child_or_404, run
 from votes import encryptedbox
 from votes.forms import BallotMissing, read_encrypted

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from governance.extensions import db
 from governance.models import Cooperative, Membership, Person
 from governance.permissions import can_admin, can_see
+from governance.platform.extensions import db
 from governance.views.common import load_coop, run
 from votes import queries as vote_queries
 from votes.forms import to_utc

@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance.extensions import db, htmx
-from governance.urls import db_id
+from governance.platform.extensions import db, htmx
+from governance.platform.urls import db_id
 from governance.views.common import child_or_404, run
 from votes import services as votes
 

@@ -4,7 +4,7 @@
 `chantiers` (work items); their public functions are re-exported here. They raise `Forbidden`
 or `DomainError` (governance.services); the views turn them into a 403 or a message.
 """
-from governance.services import DomainError, Forbidden, service  # noqa: F401
+from governance.platform.service import DomainError, Forbidden, service  # noqa: F401
 
 from .chantiers import ChantierDraft, create_chantier, edit_chantier, move_chantier  # noqa: F401
 from .circles import (  # noqa: F401

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from governance.extensions import db
-from governance.models import Person, utcnow
-from governance.services import DomainError, Forbidden, service
-from governance.services.journal import diff, record
+from governance.models import Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.journal import diff, record
+from governance.platform.service import DomainError, Forbidden, service
 
 from .. import queries, rules
 from ..models import Chantier, ChantierStatus, Circle

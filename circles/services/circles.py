@@ -7,10 +7,11 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from governance.extensions import db
-from governance.models import Cooperative, Person, utcnow
-from governance.services import DomainError, Forbidden, service
-from governance.services.journal import diff, record
+from governance.models import Cooperative, Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.journal import diff, record
+from governance.platform.service import DomainError, Forbidden, service
 
 from .. import queries, rules
 from ..models import CORE_ROLES, Circle, CircleMember, CircleRevision, CircleRole, RoleKind

@@ -6,11 +6,11 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import Cooperative, Membership, Person
 from governance.permissions import can_take_part
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, as_domain
 from governance.rules import RuleError
-from governance.services import DomainError, as_domain
 
 from ..models import Circle
 

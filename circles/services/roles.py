@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from governance.extensions import db
 from governance.models import Person
-from governance.services import DomainError, Forbidden, service
-from governance.services.journal import record
+from governance.platform.extensions import db
+from governance.platform.journal import record
+from governance.platform.service import DomainError, Forbidden, service
 
 from .. import queries, rules
 from ..models import Circle, CircleRole, RoleAssignment, RoleKind

@@ -8,8 +8,8 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance.extensions import htmx
-from governance.messages import message
+from governance.platform.extensions import htmx
+from governance.platform.messages import message
 from governance.views.common import run
 
 from .. import bp, queries

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance.extensions import db
+from governance.platform.extensions import db
 from governance.views.common import child_or_404, run
 
 from .. import bp

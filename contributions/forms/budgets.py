@@ -10,7 +10,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from governance.forms import web_address
-from governance.messages import message
+from governance.platform.messages import message
 from governance.rules import RuleError
 
 from .. import rules

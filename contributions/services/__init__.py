@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from flask_babel import format_date
 
-from governance.formatting import number
 from governance.models import Cooperative, Person
 from governance.permissions import can_admin
+from governance.platform.formatting import number
+from governance.platform.service import DomainError, Forbidden, Shown, as_domain, service  # noqa: F401
 from governance.rules import RuleError
-from governance.services import DomainError, Forbidden, Shown, as_domain, service  # noqa: F401
 
 HOUR_KEYS = ("hours", "logged", "hours_left", "max_hours")
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import Cooperative, Person
-from governance.services.journal import record
+from governance.platform.extensions import db
+from governance.platform.journal import record
 
 from .. import rules
 from ..models import Contribution, Envelope, EnvelopeMember, EnvelopeMonth, PaymentBatch

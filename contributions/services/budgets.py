@@ -8,10 +8,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from circles.models import Circle, RoleKind
-from governance.extensions import db
 from governance.models import Cooperative, Person
-from governance.services.journal import record
-from governance.urls import is_web_address
+from governance.platform.extensions import db
+from governance.platform.journal import record
+from governance.platform.urls import is_web_address
 
 from .. import rules
 from ..models import Budget, BudgetRate, Envelope

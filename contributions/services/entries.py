@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from circles import queries as circles
 from circles.models import Chantier, Circle, CircleRole, RoleAssignment
-from governance.extensions import db
 from governance.models import Cooperative, Person
-from governance.services.journal import record
+from governance.platform.extensions import db
+from governance.platform.journal import record
 
 from .. import rules
 from ..models import Budget, Contribution, Envelope

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from governance.models import Cooperative, Person
 from governance.permissions import can_admin, can_see, can_see_contacts
-from governance.services.journal import record
+from governance.platform.journal import record
 
 from . import Forbidden, service
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 from circles import queries as circles
-from governance.extensions import db
-from governance.models import Person, utcnow
-from governance.services.journal import record
+from governance.models import Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.journal import record
 
 from .. import rules
 from ..models import Contribution

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from governance.extensions import db
+from governance.platform.extensions import db
 
 from .. import rules
 from ..models import Contribution, Envelope, EnvelopeMember, EnvelopeMonth

@@ -6,11 +6,11 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance.extensions import htmx
-from governance.messages import message
 from governance.permissions import can_admin, can_see_contacts
-from governance.services import DomainError, Forbidden
-from governance.urls import page_number
+from governance.platform.extensions import htmx
+from governance.platform.messages import message
+from governance.platform.service import DomainError, Forbidden
+from governance.platform.urls import page_number
 from governance.views.common import load_coop, run
 
 from .. import bp, charts, exports

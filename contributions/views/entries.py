@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from circles.models import Chantier, Circle, CircleRole
-from governance.extensions import db
 from governance.permissions import can_take_part
-from governance.urls import page_number
+from governance.platform.extensions import db
+from governance.platform.urls import page_number
 from governance.views.common import load_coop, run
 
 from .. import bp, rules

@@ -9,9 +9,9 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance.formatting import money
 from governance.permissions import can_admin
-from governance.urls import page_number
+from governance.platform.formatting import money
+from governance.platform.urls import page_number
 from governance.views.common import load_coop, run
 
 from .. import bp, exports

@@ -8,7 +8,7 @@ from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from governance.extensions import db, htmx
+from governance.platform.extensions import db, htmx
 from governance.views.common import load_coop, run
 
 from .. import bp

@@ -15,8 +15,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from ..extensions import db
 from ..models import Membership, Person, PersonKind, Status
+from ..platform.extensions import db
 from . import services as svc
 from .rules import Presence
 

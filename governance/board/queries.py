@@ -6,8 +6,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ..extensions import db
 from ..models import College, Cooperative, Person
+from ..platform.extensions import db
 from . import rules
 from .models import BoardAttendance, BoardMandate, BoardMeeting, MinutesState
 from .services import as_rule, coop_mandates, expected_attendees, paris_now, seats_at

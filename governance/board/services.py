@@ -8,25 +8,24 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from ..extensions import db
-from ..models import Cooperative, CoopRole, Membership, Person, PersonKind, Role, Status, utcnow
+from ..models import Cooperative, CoopRole, Membership, Person, PersonKind, Role, Status
 from ..permissions import can_run_board, forget_roles, grant, roles_in
+from ..platform.clock import GROUP_TZ, utcnow
+from ..platform.extensions import db
+from ..platform.journal import diff, record
+from ..platform.service import DomainError, Forbidden, Shown, as_domain, service
 from ..rules import RuleError
-from ..services import DomainError, Forbidden, Shown, as_domain, service
-from ..services.journal import diff, record
 from ..services.register import college_by_code, require_admin
 from . import rules
 from .models import BoardAttendance, BoardMandate, BoardMeeting, MandateRole, MinutesState
 
-PARIS = ZoneInfo("Europe/Paris")  # meetings are dated in the wall-clock time of the group
-
 
 def paris_now() -> datetime:
-    return datetime.now(PARIS).replace(tzinfo=None, microsecond=0)
+    """Now, in the group's wall-clock time: meetings are dated in it."""
+    return datetime.now(GROUP_TZ).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass

@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..extensions import db
-from ..messages import message, register_messages
 from ..models import Membership, Person
 from ..permissions import can_admin, can_run_board, roles_in
-from ..services.journal import anchor_of
+from ..platform.extensions import db
+from ..platform.journal import anchor_of
+from ..platform.messages import message, register_messages
 from ..views.common import bp, child_or_404, load_coop, run
 from . import queries as q
 from . import services as svc

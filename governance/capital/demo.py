@@ -16,8 +16,8 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from ..extensions import db
 from ..models import Membership, Person, PersonKind, Status
+from ..platform.extensions import db
 from .services import ledger as cap
 from .services.campaigns import CampaignDraft, create_campaign
 

@@ -14,7 +14,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..messages import message
+from ..platform.messages import message
 from .rules import RuleError, cents, check_campaign, parse_ratio
 
 MOVEMENT_KINDS = [("subscription", _l("Subscription")), ("release", _l("Release (payment)")),

@@ -14,8 +14,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..models import MONEY, Cooperative, Membership, ShareMovement, utcnow
+from ..models import Cooperative, Membership, ShareMovement
+from ..platform.clock import utcnow
+from ..platform.extensions import MONEY, db
 
 
 class CapitalCampaign(db.Model):

@@ -9,7 +9,6 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 
-from ..extensions import db
 from ..models import (
     Cooperative,
     Membership,
@@ -20,6 +19,7 @@ from ..models import (
     ShareMovement,
     Status,
 )
+from ..platform.extensions import db
 from ..queries import college_summary
 from . import rules
 from .models import CapitalCampaign, CapitalDay, ShareBalance

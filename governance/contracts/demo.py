@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from ..extensions import db
 from ..models import Membership, Person, Status
+from ..platform.extensions import db
 from .services import end_contract, record_contract
 
 

@@ -8,8 +8,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..models import Person, utcnow
+from ..models import Person
+from ..platform.clock import utcnow
+from ..platform.extensions import db
 
 
 class EntrepreneurContract(db.Model):

@@ -6,8 +6,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ..extensions import db
 from ..models import Membership, Person, Status
+from ..platform.extensions import db
 from . import rules
 from .models import EntrepreneurContract
 

@@ -5,10 +5,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ..extensions import db
 from ..models import Cooperative, Person
-from ..services import DomainError, as_domain, service
-from ..services.journal import record
+from ..platform.extensions import db
+from ..platform.journal import record
+from ..platform.service import DomainError, as_domain, service
 from ..services.register import find_person, require_admin
 from . import rules
 from .models import EntrepreneurContract

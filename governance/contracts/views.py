@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..messages import register_messages
 from ..permissions import can_admin, can_see_contacts
+from ..platform.messages import register_messages
 from ..views.common import bp, child_or_404, load_coop, run
 from . import queries as q
 from . import services as svc

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField
 from wtforms.validators import ValidationError
 
-from ..urls import is_web_address
+from ..platform.urls import is_web_address
 
 DATE_REQUIRED = _l("Give a valid date.")  # the message of every required date field
 

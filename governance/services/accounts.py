@@ -20,13 +20,14 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import mail
-from ..extensions import db
-from ..messages import register_messages
 from ..models import Cooperative, Person, PersonKind, Role
 from ..permissions import can_admin, grant
-from . import DomainError, Forbidden, service, sessions
-from .journal import record
+from ..platform import mail
+from ..platform.extensions import db
+from ..platform.journal import record
+from ..platform.messages import register_messages
+from ..platform.service import DomainError, Forbidden, service
+from . import sessions
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200  # argon2 takes any length; this bounds the work per request

@@ -6,11 +6,11 @@ from fractions import Fraction
 import sqlalchemy as sa
 
 from .. import rules
-from ..extensions import db
 from ..models import College, Cooperative, CoopRole, Membership, Person, Role
 from ..permissions import forget_roles, grant
-from . import DomainError, Forbidden, service
-from .journal import diff, record
+from ..platform.extensions import db
+from ..platform.journal import diff, record
+from ..platform.service import DomainError, Forbidden, service
 from .register import require_admin
 
 STATUTE_FIELDS = (

@@ -21,12 +21,12 @@ from sqlalchemy.orm import aliased
 
 from .. import register_csv
 from ..capital.services.ledger import record_subscription
-from ..extensions import db
 from ..models import College, Cooperative, Membership, Person
 from ..permissions import can_see_contacts
+from ..platform.extensions import db
+from ..platform.journal import record
+from ..platform.service import DomainError, Forbidden, service
 from ..register_csv import LineError
-from . import DomainError, Forbidden, service
-from .journal import record
 from .register import NewMember, add_member, change_status, require_admin
 
 CHUNK = 500  # values per SQL IN (...) list

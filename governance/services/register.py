@@ -7,11 +7,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from .. import rules
-from ..extensions import db
 from ..models import Category, College, Cooperative, Membership, Person, PersonKind, Status
 from ..permissions import can_admin
-from . import DomainError, Forbidden, service
-from .journal import record
+from ..platform.extensions import db
+from ..platform.journal import record
+from ..platform.service import DomainError, Forbidden, service
 
 
 @dataclass

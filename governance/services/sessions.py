@@ -9,11 +9,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from ..extensions import db
-from ..models import LoginSession, Person, utcnow
-from ..urls import ID_MAX
-from . import Forbidden, service
-from .journal import record
+from ..models import LoginSession, Person
+from ..platform.clock import utcnow
+from ..platform.extensions import db
+from ..platform.journal import record
+from ..platform.service import Forbidden, service
+from ..platform.urls import ID_MAX
 
 
 def _digest(token: str) -> str:

@@ -15,12 +15,13 @@ import segno
 import sqlalchemy as sa
 from flask import current_app
 
-from ..extensions import db
-from ..models import CoopRole, LoginSession, Person, RecoveryCode, Role, utcnow
+from ..models import CoopRole, LoginSession, Person, RecoveryCode, Role
+from ..platform.clock import utcnow
+from ..platform.extensions import db
+from ..platform.journal import record
+from ..platform.service import DomainError, Forbidden, service
 from ..rules import login as rules
-from . import DomainError, Forbidden, service
 from .accounts import _verify
-from .journal import record
 
 ISSUER = "coopgov"
 RECOVERY_CODES = 10

@@ -5,9 +5,9 @@ import sqlalchemy as sa
 from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from ..models import AuditEntry, Cooperative
 from ..permissions import can_admin
+from ..platform.extensions import db
 from .common import bp
 
 PAGE = 100

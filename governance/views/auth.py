@@ -22,7 +22,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from .. import login_guard
-from ..extensions import db
 from ..forms.auth import (
     ChangePasswordForm,
     InviteForm,
@@ -31,11 +30,13 @@ from ..forms.auth import (
     NewPasswordForm,
     ResetRequestForm,
 )
-from ..messages import message
 from ..models import Cooperative, CoopRole, Membership
 from ..permissions import can_admin
-from ..services import DomainError, accounts, register, sessions
-from ..urls import db_id
+from ..platform.extensions import db
+from ..platform.messages import message
+from ..platform.service import DomainError
+from ..platform.urls import db_id
+from ..services import accounts, register, sessions
 from .common import load_coop, run
 
 bp = Blueprint("auth", __name__)

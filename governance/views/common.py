@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, g
 from flask_login import current_user
 
-from ..extensions import db
-from ..messages import message
 from ..models import Cooperative
 from ..permissions import can_see
-from ..services import DomainError, Forbidden
+from ..platform.extensions import db
+from ..platform.messages import message
+from ..platform.service import DomainError, Forbidden
 
 bp = Blueprint("gov", __name__, template_folder="../templates")
 

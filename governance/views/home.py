@@ -5,8 +5,8 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from ..models import Cooperative, Membership
+from ..platform.extensions import db
 from .common import bp
 
 

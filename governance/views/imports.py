@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import jobs, register_csv
+from .. import register_csv
 from ..forms.imports import COLUMN_HELP, ConfirmForm, ImportForm
-from ..messages import message, register_messages
 from ..permissions import can_admin, can_see_contacts
-from ..services import Forbidden
+from ..platform import jobs
+from ..platform.messages import message, register_messages
+from ..platform.service import Forbidden
 from ..services import imports as svc
 from .common import bp, load_coop
 

@@ -10,12 +10,12 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from .. import jobs
-from ..extensions import db, htmx
-from ..messages import message
 from ..models import Job
 from ..permissions import can_admin
-from ..services import Forbidden
+from ..platform import jobs
+from ..platform.extensions import db, htmx
+from ..platform.messages import message
+from ..platform.service import Forbidden
 from .common import bp, load_coop
 
 # kind: (title, what is done, where to go next and its label, where to send a file again)

@@ -11,14 +11,14 @@ from flask_login import current_user, login_required
 from ..capital import queries as cq
 from ..capital.rules import Balance
 from ..contracts.queries import late_count
-from ..extensions import db, htmx
 from ..forms.register import STATUSES, CollegeMoveForm, MemberForm, StatusForm
-from ..messages import message
 from ..models import Membership
 from ..permissions import can_admin, can_see_contacts, can_see_register
+from ..platform.extensions import db, htmx
+from ..platform.messages import message
+from ..platform.urls import page_number
 from ..queries import member_voting_share, register_page
 from ..services import register as svc
-from ..urls import page_number
 from .common import bp, load_coop, run
 
 

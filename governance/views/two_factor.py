@@ -12,11 +12,12 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user
 
 from .. import login_guard
-from ..extensions import db
 from ..forms.auth import CodeForm, EnableTwoFactorForm, PasswordCheckForm
-from ..messages import message, register_messages
 from ..models import Person
-from ..services import DomainError, sessions
+from ..platform.extensions import db
+from ..platform.messages import message, register_messages
+from ..platform.service import DomainError
+from ..services import sessions
 from ..services import two_factor as svc
 from .auth import PENDING, _me, _private, _too_many, bp, safe_next
 from .common import run

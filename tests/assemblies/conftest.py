@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from assemblies.services import convocation, prepare
-from governance.extensions import db
-from governance.models import utcnow
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
 
 COLLEGES = [("a", "Entrepreneurs", "2/5"), ("b", "Permanents", "3/10"),
             ("c", "Soutiens", "3/10")]

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from assemblies.models import Participant, Proxy
 from assemblies.services import proxies
-from governance.extensions import db
 from governance.models import Person
+from governance.platform.extensions import db
 
 from ..conftest import is_postgres
 

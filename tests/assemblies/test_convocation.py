@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from assemblies import ics
 from assemblies.models import AssemblyDocument
 from assemblies.services import convocation, prepare, voting
-from governance.extensions import db
 from governance.models import AuditEntry, Membership, QueuedMail
-from governance.services import DomainError, Forbidden
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 
 EN = {"Accept-Language": "en"}
 PDF = b"%PDF-1.7\n% annual report\n"

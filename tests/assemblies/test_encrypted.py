@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from assemblies import minutes as assembly_minutes
 from assemblies.services import attendance, convocation, keys, minutes, prepare, proxies, voting
-from governance.extensions import db
 from governance.models import QueuedMail
-from governance.services import DomainError, Forbidden
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 from votes import ballotbox, bureau
 from votes.crypto import group as g
 from votes.models import Ballot, KeyCeremony

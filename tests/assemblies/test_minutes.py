@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from assemblies import minutes
 from assemblies.models import State
 from assemblies.services import attendance, prepare, proxies, voting
-from governance.extensions import db
 from governance.models import AuditEntry
+from governance.platform.extensions import db
 
 from .conftest import place
 

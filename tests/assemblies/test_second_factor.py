@@ -5,8 +5,9 @@ import pyotp
 import pytest
 
 from assemblies.services import voting
-from governance.extensions import db
-from governance.services import DomainError, sessions, two_factor
+from governance.platform.extensions import db
+from governance.platform.service import DomainError
+from governance.services import sessions, two_factor
 
 from .conftest import place
 

@@ -2,7 +2,7 @@
 show of hands, blank proxies, second call and minutes; each refusal changes nothing."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from assemblies import queries
 from assemblies.models import Participant, Proxy, ProxyState, State
 from assemblies.services import attendance, convocation, minutes, prepare, proxies, voting
-from governance.extensions import db
-from governance.models import AuditEntry, QueuedMail, utcnow
-from governance.services import DomainError, Forbidden
+from governance.models import AuditEntry, QueuedMail
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 from votes.models import Ballot, Batch, Emargement, RollEntry
 
 from .conftest import place
@@ -36,20 +37,44 @@ def test_convene_freezes_the_roll_opens_votes_and_queues_emails(make_assembly):
     assert _codes("assembly.convened") == ["assembly.convened"]
 
 
+def _noon_in(days: int) -> datetime:
+    """Noon (UTC) `days` calendar days from now: the same calendar day in Paris."""
+    return utcnow().replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=days)
+
+
 def test_short_notice_is_refused_without_a_reason(make_assembly):
-    s = make_assembly(starts_in=timedelta(days=14, hours=1))
+    s = make_assembly()
+    s.assembly.sitting.starts_at = _noon_in(15)
+    db.session.commit()
+    early = _noon_in(1) - timedelta(hours=11)  # 14 days before, in Paris as in UTC
     with pytest.raises(DomainError) as err:
-        convocation.convene(s.admin, s.assembly)
+        convocation.convene(s.admin, s.assembly, now=early)
     assert err.value.code == "short_notice"
     assert s.assembly.state == State.DRAFT
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == 0
-    convocation.convene(s.admin, s.assembly, reason="Urgence: continuation plan")
+    convocation.convene(s.admin, s.assembly, reason="Urgence: continuation plan", now=early)
     assert s.assembly.sitting.short_notice_reason == "Urgence: continuation plan"
 
 
 def test_exactly_the_required_notice_is_enough(make_assembly):
-    s = make_assembly(starts_in=timedelta(days=15, minutes=5))
-    convocation.convene(s.admin, s.assembly)
+    s = make_assembly()
+    s.assembly.sitting.starts_at = _noon_in(15)
+    db.session.commit()
+    convocation.convene(s.admin, s.assembly, now=_noon_in(0))
+    assert s.assembly.sitting.notice_days == 15
+
+
+def test_the_notice_is_counted_in_paris_calendar_days(make_assembly):
+    """Sent at 00:30 in Paris (23:30 UTC the day before), the notice starts on the Paris day:
+    UTC dates would count one day more and let a 14-day notice pass."""
+    s = make_assembly()
+    s.assembly.sitting.starts_at = _noon_in(16)
+    db.session.commit()
+    late_evening_utc = _noon_in(1).replace(hour=23, minute=30)  # 00:30 in Paris, the day after
+    with pytest.raises(DomainError) as err:
+        convocation.convene(s.admin, s.assembly, now=late_evening_utc)
+    assert err.value.params["days"] == 14
+    convocation.convene(s.admin, s.assembly, now=late_evening_utc - timedelta(hours=2))
     assert s.assembly.sitting.notice_days == 15
 
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from assemblies.models import Assembly, Proxy, State
-from governance.extensions import db
+from governance.platform.extensions import db
 from votes.models import Ballot
 
 from .conftest import place

@@ -61,7 +61,7 @@ def live_server(app):
     thread.join(timeout=10)
     httpd.server_close()
     with served.app_context():
-        from governance.extensions import db
+        from governance.platform.extensions import db
         db.engine.dispose()
 
 

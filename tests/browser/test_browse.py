@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from governance.extensions import db
 from governance.models import Cooperative
+from governance.platform.extensions import db
 from governance.queries import register_page
 
 pytestmark = pytest.mark.browser

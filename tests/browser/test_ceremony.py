@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from governance.extensions import db
+from governance.platform.extensions import db
 from tests.conftest import PASSWORD
 from votes import services as svc
 from votes.crypto import elgamal, threshold

@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from governance.extensions import db
 from governance.models import Membership
+from governance.platform.extensions import db
 from tests.conftest import PASSWORD
 from tests.contributions.conftest import world  # noqa: F401  (fixture)
 

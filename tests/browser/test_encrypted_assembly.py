@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from assemblies.services import attendance, convocation, proxies, voting
-from governance.extensions import db
+from governance.platform.extensions import db
 from tests.assemblies.conftest import _request, make_assembly, place  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD
 from votes import ballotbox

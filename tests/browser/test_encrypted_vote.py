@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 import pytest
 from playwright.sync_api import expect
 
-from governance.extensions import db
+from governance.platform.extensions import db
 from tests.conftest import PASSWORD
 from tests.votes.test_ceremony import Browser, run
 from votes import ballotbox, encryptedbox

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from governance.extensions import db
 from governance.models import Cooperative, Membership
+from governance.platform.extensions import db
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from circles import services as svc
 from circles.models import CircleRole, RoleKind
-from governance.extensions import db
+from governance.platform.extensions import db
 
 START = date(2022, 7, 1)
 TODAY = date(2023, 3, 15)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from circles import services as svc
 from circles.models import Chantier, ChantierStatus
-from governance.extensions import db
+from governance.platform.extensions import db
 
 HX = {"HX-Request": "true"}
 

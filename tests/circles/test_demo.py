@@ -10,9 +10,9 @@ from circles import queries
 from circles.models import Chantier, Circle, CircleRole, RoleAssignment, RoleKind
 from governance import demo as governance_demo
 from governance.demo import PASSWORD
-from governance.extensions import db
 from governance.models import Cooperative, Person
-from governance.services.journal import verify_chain
+from governance.platform.extensions import db
+from governance.platform.journal import verify_chain
 
 
 def test_demo_circles(runner, client, login, monkeypatch):

@@ -17,9 +17,9 @@ from circles.models import (
     RoleAssignment,
     RoleKind,
 )
-from governance.extensions import db
 from governance.models import AuditEntry
-from governance.services import DomainError, Forbidden
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 
 from .conftest import START, TODAY, role
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from circles import services as svc
 from circles.models import RoleAssignment
-from governance.extensions import db
+from governance.platform.extensions import db
 
 from .conftest import role
 

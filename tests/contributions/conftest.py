@@ -11,7 +11,7 @@ import pytest
 from circles.models import Circle, CircleMember, CircleRole, RoleAssignment, RoleKind
 from contributions.services.budgets import BudgetDraft, create_budget, set_envelope
 from contributions.services.entries import EntryDraft, log_contribution
-from governance.extensions import db
+from governance.platform.extensions import db
 
 TODAY = date(2022, 12, 15)
 

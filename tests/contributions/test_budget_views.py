@@ -11,7 +11,7 @@ from circles.models import Circle
 from contributions.models import Budget, Envelope, PaymentBatch
 from contributions.services.batches import close_month
 from contributions.services.review import approve
-from governance.extensions import db
+from governance.platform.extensions import db
 
 from .conftest import TODAY
 

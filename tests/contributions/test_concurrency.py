@@ -13,8 +13,8 @@ from contributions.models import Contribution, PaymentBatch
 from contributions.services.batches import close_month
 from contributions.services.budgets import set_envelope
 from contributions.services.review import approve
-from governance.extensions import db
 from governance.models import Cooperative, Person
+from governance.platform.extensions import db
 
 from ..conftest import is_postgres
 from .conftest import TODAY

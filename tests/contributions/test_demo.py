@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from contributions.models import Budget, Contribution, EnvelopeMonth, PaymentBatch
 from governance.demo import PASSWORD
-from governance.extensions import db
 from governance.models import Person
+from governance.platform.extensions import db
 
 
 def test_demo_budgets(runner, client, login):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from contributions.models import Contribution
 from contributions.services.review import approve
-from governance.extensions import db
+from governance.platform.extensions import db
 
 TODAY_ENTRY = date.today()
 

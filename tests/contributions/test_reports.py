@@ -12,8 +12,8 @@ from circles.models import CircleRole, RoleAssignment, RoleKind
 from contributions import queries as q
 from contributions.services.batches import close_month
 from contributions.services.review import approve
-from governance.extensions import db
 from governance.models import AuditEntry, Membership
+from governance.platform.extensions import db
 
 from .conftest import TODAY
 

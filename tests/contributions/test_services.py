@@ -13,8 +13,8 @@ from contributions.services.batches import close_month
 from contributions.services.budgets import set_envelope
 from contributions.services.entries import EntryDraft, correct_contribution, edit_contribution
 from contributions.services.review import approve, reject
-from governance.extensions import db
 from governance.models import AuditEntry
+from governance.platform.extensions import db
 
 from .conftest import TODAY
 

@@ -15,10 +15,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from governance import mail, throttle
-from governance.extensions import db
 from governance.models import AuditEntry, CoopRole, Person, PersonKind
-from governance.services import DomainError, accounts
+from governance.platform import mail, throttle
+from governance.platform.extensions import db
+from governance.platform.service import DomainError
+from governance.services import accounts
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a new and long passphrase"
@@ -647,7 +648,7 @@ def test_send_after_sends_from_a_background_thread_outside_tests(app, outbox):
     thread; a failure there is logged, not raised."""
     import threading
 
-    from governance import mail
+    from governance.platform import mail
     app.testing = False
     try:
         with app.test_request_context():
@@ -683,7 +684,7 @@ def test_after_a_failure_the_mailer_opens_a_new_connection(app, smtp):
 
 
 def test_the_mail_queue_is_sent_over_one_connection(app, smtp):
-    from governance import mail_queue
+    from governance.platform import mail_queue
     with app.app_context():
         for n in range(3):
             mail_queue.queue(f"q{n}@example.org", "Convocation", "Body")

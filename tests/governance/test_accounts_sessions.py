@@ -2,8 +2,8 @@
 of a session's cookie, which a stolen or copied cookie cannot outlive."""
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import AuditEntry, LoginSession
+from governance.platform.extensions import db
 from tests.conftest import PASSWORD
 
 

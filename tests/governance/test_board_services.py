@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from governance.board import services as svc
 from governance.board.models import BoardAttendance, BoardMandate
 from governance.board.rules import Presence
-from governance.extensions import db
 from governance.models import AuditEntry, CoopRole, Role
 from governance.permissions import can_see_contacts, roles_in
-from governance.services import DomainError, Forbidden
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 
 START = date(2021, 1, 1)
 TODAY = date(2022, 6, 1)
@@ -99,7 +99,7 @@ def test_clashing_mandates_name_the_person_and_the_role(board, app):
         svc.add_mandate(board.admin, board, draft(board.directors[0]))
     assert err.value.code == "mandate_overlap"
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        from governance.messages import message
+        from governance.platform.messages import message
         text = message(err.value.code, err.value.params)
     assert board.directors[0].display_name in text and "Director" in text
     svc.add_mandate(board.admin, board, draft(board.directors[0], "president"))

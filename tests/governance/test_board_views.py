@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from governance.board import services as svc
 from governance.board.models import BoardAttendance, BoardMandate, BoardMeeting
-from governance.extensions import db
 from governance.models import AuditEntry
+from governance.platform.extensions import db
 
 EN = {"Accept-Language": "en"}
 

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from governance.contracts import rules
 from governance.contracts.models import EntrepreneurContract
 from governance.contracts.services import end_contract, record_contract
-from governance.extensions import db
 from governance.models import AuditEntry
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 from governance.rules import RuleError
-from governance.services import DomainError, Forbidden
 
 
 @pytest.mark.parametrize("signed, cape, due", [

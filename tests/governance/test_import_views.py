@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import AuditEntry, Membership, Role
 from governance.permissions import grant
+from governance.platform.extensions import db
 from governance.services.register import NewMember, add_member, change_status
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -176,7 +176,7 @@ def test_a_failing_line_at_commit_time_rolls_everything_back(client, coop, admin
     def flaky(actor, c, data, **kw):
         calls.append(data)
         if len(calls) == 5:
-            from governance.services import DomainError
+            from governance.platform.service import DomainError
             raise DomainError("duplicate_number", {"number": data.number})
         return add_member(actor, c, data, **kw)
 

@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import AuditEntry, College, Membership
-from governance.services import DomainError, Forbidden
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 from governance.services import cooperatives as coops
 from governance.services import register as reg
 

@@ -9,8 +9,8 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import AuditEntry, LoginSession, Person, RecoveryCode
+from governance.platform.extensions import db
 from governance.rules import login as rules
 from tests.conftest import PASSWORD
 

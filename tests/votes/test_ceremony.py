@@ -8,9 +8,9 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import AuditEntry, QueuedMail
-from governance.services import DomainError, Forbidden
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 from votes import services as svc
 from votes.crypto import elgamal, proofs, threshold
 from votes.crypto import group as g

@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import Person
+from governance.platform.extensions import db
 from tests.conftest import is_postgres
 from votes import ballotbox
 from votes import services as svc
@@ -44,7 +44,7 @@ def test_simultaneous_casts_of_many_voters_keep_the_journal_chained(crowd, make_
     """Each cast journals an entry: appends that race for the head of the chain wait for its
     row lock and chain on the newest entry."""
     from governance.models import AuditEntry
-    from governance.services.journal import head, verify_chain
+    from governance.platform.journal import head, verify_chain
 
     coop = make_coop("smart")
     admin = make_person("admin@example.org", roles={coop: "admin"})

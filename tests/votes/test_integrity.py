@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import AuditEntry, College
-from governance.services import DomainError
+from governance.platform.extensions import db
+from governance.platform.service import DomainError
 from votes import ballotbox
 from votes import services as svc
 from votes.models import Ballot, Batch, RollEntry, State, Vote

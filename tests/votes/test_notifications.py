@@ -3,10 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
-from governance.extensions import db
-from governance.mail_queue import send_queued
 from governance.models import QueuedMail
-from governance.services import DomainError
+from governance.platform.extensions import db
+from governance.platform.mail_queue import send_queued
+from governance.platform.service import DomainError
 from votes import services as svc
 
 from .test_views import EN, SMALL_OK, new_vote, outbox_mail
@@ -34,8 +34,8 @@ def test_opening_notifies_every_voter_in_their_language(app, smart, user):
 
 
 def test_mail_queued_by_a_refused_change_is_never_sent(app):
-    from governance.mail_queue import queue
-    from governance.services import service
+    from governance.platform.mail_queue import queue
+    from governance.platform.service import service
 
     @service
     def refused():

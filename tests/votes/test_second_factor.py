@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from governance.extensions import db
-from governance.models import utcnow
-from governance.services import DomainError, Forbidden
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 from tests.governance.test_accounts import outbox  # noqa: F401 - fixture
 from votes import rules
 from votes import second_factor as sf

@@ -4,9 +4,9 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from governance.extensions import db
 from governance.models import AuditEntry
-from governance.services import DomainError, Forbidden
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 from governance.services.register import move_college
 from votes import ballotbox
 from votes import services as svc

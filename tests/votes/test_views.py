@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from governance.extensions import db
-from governance.models import utcnow
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
 from tests.conftest import PASSWORD, is_postgres
 from tests.test_permissions import LOGIN, WHO, people  # noqa: F401 - the matrix's fixture
 from votes import ballotbox

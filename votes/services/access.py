@@ -8,10 +8,10 @@ from fractions import Fraction
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from governance.extensions import db
-from governance.models import utcnow
 from governance.permissions import can_admin
-from governance.services import DomainError, Forbidden
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 
 from .. import rules
 from ..models import State, Vote

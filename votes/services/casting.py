@@ -12,10 +12,11 @@ from fractions import Fraction
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from governance.extensions import db
-from governance.models import Person, utcnow
-from governance.services import DomainError, Forbidden, service
-from governance.services.journal import record
+from governance.models import Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.journal import record
+from governance.platform.service import DomainError, Forbidden, service
 
 from .. import ballotbox, encryptedbox, rules, second_factor
 from ..crypto import group

@@ -9,12 +9,12 @@ import json
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from governance import mail_queue
-from governance.extensions import db
 from governance.models import Person
 from governance.permissions import can_see
-from governance.services import DomainError, Forbidden, service
-from governance.services.journal import record
+from governance.platform import mail_queue
+from governance.platform.extensions import db
+from governance.platform.journal import record
+from governance.platform.service import DomainError, Forbidden, service
 
 from ..crypto import group, proofs, threshold
 from ..models import CeremonyState, KeyCeremony, KeyHolder, State, Vote

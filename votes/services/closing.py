@@ -10,10 +10,11 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 
-from governance.extensions import db
-from governance.models import Person, utcnow
-from governance.services import DomainError, service
-from governance.services.journal import record
+from governance.models import Person
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.journal import record
+from governance.platform.service import DomainError, service
 
 from .. import ballotbox, encryptedbox, rules
 from ..models import Ballot, Batch, RollEntry, State, Vote

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 
-from governance.extensions import db
 from governance.models import Person
-from governance.services import DomainError, service
-from governance.services.journal import record
+from governance.platform.extensions import db
+from governance.platform.journal import record
+from governance.platform.service import DomainError, service
 
 from .. import encryptedbox
 from ..crypto import group

@@ -6,12 +6,12 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from governance import documents
 from governance import rules as grules
-from governance.extensions import db
 from governance.models import Cooperative, Person
-from governance.services import DomainError, service
-from governance.services.journal import record
+from governance.platform import documents
+from governance.platform.extensions import db
+from governance.platform.journal import record
+from governance.platform.service import DomainError, service
 
 from ..models import Eligibility, State, Vote, VoteDocument
 from .access import require_admin

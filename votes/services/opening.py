@@ -9,11 +9,12 @@ from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from governance import mail_queue
-from governance.extensions import db
-from governance.models import Person, utcnow
-from governance.services import DomainError, service
-from governance.services.journal import record
+from governance.models import Person
+from governance.platform import mail_queue
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
+from governance.platform.journal import record
+from governance.platform.service import DomainError, service
 
 from .. import queries
 from ..models import CeremonyState, RollEntry, State, Vote

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from governance.extensions import db
+from governance.platform.extensions import db
 
 from .. import ballotbox, encryptedbox
 from ..models import Ballot, Batch, KeyCeremony, KeyHolder, RollEntry, Vote

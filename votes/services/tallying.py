@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 
-from governance.extensions import db
+from governance.platform.extensions import db
 
 from .. import encryptedbox, rules
 from ..crypto import group as g

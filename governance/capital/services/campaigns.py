@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ...extensions import db
 from ...models import Cooperative, Membership, Person
+from ...platform.extensions import db
+from ...platform.journal import record
+from ...platform.service import DomainError, service
 from ...rules import fraction_str
-from ...services import DomainError, service
-from ...services.journal import record
 from ...services.register import require_admin
 from .. import rules
 from ..models import CapitalCampaign

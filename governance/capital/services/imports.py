@@ -7,12 +7,12 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ...extensions import db
 from ...models import Cooperative, Membership, Person
+from ...platform.extensions import db
+from ...platform.journal import record
+from ...platform.service import DomainError, service
 from ...register_csv import LineError, Result
-from ...services import DomainError, service
 from ...services.imports import ImportRefused, _chunks
-from ...services.journal import record
 from ...services.register import require_admin
 from .. import csv_io as capital_csv
 from . import ledger as cap

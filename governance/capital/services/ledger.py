@@ -12,7 +12,6 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 
-from ...extensions import db
 from ...models import (
     Cooperative,
     Membership,
@@ -24,8 +23,9 @@ from ...models import (
     Status,
 )
 from ...permissions import can_see_contacts
-from ...services import DomainError, Forbidden, service
-from ...services.journal import record
+from ...platform.extensions import db
+from ...platform.journal import record
+from ...platform.service import DomainError, Forbidden, service
 from ...services.register import require_admin
 from .. import queries as cq
 from .. import rules

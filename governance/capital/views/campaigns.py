@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ...extensions import db
-from ...messages import register_messages
 from ...models import Membership
 from ...permissions import can_admin
+from ...platform.extensions import db
+from ...platform.messages import register_messages
 from ...views.common import bp, child_or_404, load_coop, run
 from .. import queries as q
 from ..forms import CampaignForm

@@ -7,10 +7,10 @@ from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ... import jobs
 from ...forms.imports import ConfirmForm, ImportForm
-from ...messages import message, register_messages
 from ...permissions import can_admin
+from ...platform import jobs
+from ...platform.messages import message, register_messages
 from ...services import imports as pending
 from ...views.common import bp, load_coop
 from ...views.imports import PREVIEW_ROWS, SHOWN_ERRORS, confirm_upload, upload_step

@@ -11,16 +11,16 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ... import charts
-from ...extensions import db
-from ...formatting import money
-from ...messages import message
 from ...models import Membership, RequestStatus, ShareMovement
 from ...permissions import can_admin, can_see_contacts
+from ...platform import charts
+from ...platform.downloads import guard
+from ...platform.extensions import db
+from ...platform.formatting import money
+from ...platform.messages import message
+from ...platform.service import DomainError
+from ...platform.urls import page_number
 from ...queries import member_voting_share
-from ...register_csv import guard
-from ...services import DomainError
-from ...urls import page_number
 from ...views.common import bp, load_coop, run
 from .. import queries as cq
 from .. import rules

@@ -14,10 +14,10 @@ from governance.capital import rules
 from governance.capital.models import CapitalCampaign
 from governance.capital.services import ledger as cap
 from governance.capital.services.campaigns import CampaignDraft, create_campaign
-from governance.extensions import db
 from governance.models import AuditEntry
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 from governance.rules import percent
-from governance.services import DomainError, Forbidden
 
 START, END = date(2022, 1, 1), date(2023, 12, 31)
 P = 1  # the partner's id in the pure tests

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from governance.capital import queries as cq
 from governance.capital.rules import Balance
 from governance.capital.services import imports as svc
-from governance.extensions import db
 from governance.models import AuditEntry, Membership, ReimbursementRequest, ShareMovement
-from governance.services import Forbidden
+from governance.platform.extensions import db
+from governance.platform.service import Forbidden
 from governance.services import imports as register_import
 from governance.services.imports import ImportRefused
 

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from governance.capital import queries as cq
 from governance.capital.rules import Balance
 from governance.capital.services import ledger as cap
-from governance.extensions import db
 from governance.models import AuditEntry, Membership, Person, ReimbursementRequest, ShareMovement
-from governance.services import DomainError, Forbidden
+from governance.platform.extensions import db
+from governance.platform.service import DomainError, Forbidden
 from governance.services.register import change_status
 from tests.conftest import is_postgres
 

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from governance.capital import queries as cq
 from governance.capital.rules import Balance
 from governance.capital.services import ledger as cap
-from governance.extensions import db
 from governance.models import AuditEntry, Cooperative, ReimbursementRequest, ShareMovement
+from governance.platform.extensions import db
 
 DAY = date(2024, 1, 1)
 # The seed's example: the partners' college holds most of the capital but 10 % of the votes.

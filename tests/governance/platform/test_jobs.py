@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from governance import jobs
-from governance.extensions import db
-from governance.models import AuditEntry, Job, Membership, utcnow
+from governance.models import AuditEntry, Job, Membership
+from governance.platform import jobs
+from governance.platform.clock import utcnow
+from governance.platform.extensions import db
 from governance.services.imports import import_register
 from governance.services.register import NewMember, add_member
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = (ROOT / "docs" / "register-sample.csv").read_bytes()
 COLLEGES = [("entrepreneurs", "E", "2/5"), ("permanents", "P", "1/5"), ("structures", "S", "3/20"),
             ("soutiens", "So", "3/20"), ("partenaires", "Pa", "1/10")]

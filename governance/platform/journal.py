@@ -11,9 +11,10 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 
-from ..extensions import db
-from ..models import AuditEntry, Person, SiteMeta, utcnow
+from ..models import AuditEntry, Person, SiteMeta
 from . import journal_keys
+from .clock import utcnow
+from .extensions import db
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"

@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from flask import current_app, g, has_app_context, has_request_context, url_for
 from flask_babel import force_locale
 
+from ..models import QueuedMail
+from .clock import utcnow
 from .extensions import db
 from .mail import Mailer, MailError, in_background
-from .models import QueuedMail, utcnow
 
 MAX_ATTEMPTS = 5
 

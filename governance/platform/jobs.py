@@ -26,13 +26,14 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app, g
 
+from ..models import Cooperative, Job, Person
+from ..permissions import can_admin
+from ..register_csv import LineError
+from ..services.imports import ImportRefused
+from .clock import utcnow
 from .extensions import db
-from .models import Cooperative, Job, Person, utcnow
-from .permissions import can_admin
-from .register_csv import LineError
-from .services import Forbidden, service
-from .services.imports import ImportRefused
-from .services.journal import record
+from .journal import record
+from .service import Forbidden, service
 
 STATES = ("queued", "running", "done", "refused", "failed")
 STALE = timedelta(seconds=60)  # no progress for this long: the process running it has died

@@ -34,7 +34,7 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
         "MAIL_FROM": os.environ.get("MAIL_FROM", "coopgov <noreply@coopgov.invalid>"),
         "BABEL_DEFAULT_LOCALE": "fr",
-        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parents[1] / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parents[2] / "translations"),
         "LANGUAGES": ["fr", "en"],
         # The secretariat and the board must log in with an authenticator app (the demo of
         # scripts/run.sh turns it off, so that its accounts can be tried without one).

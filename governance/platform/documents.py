@@ -9,7 +9,7 @@ import hashlib
 import unicodedata
 from dataclasses import dataclass
 
-from .rules import RuleError
+from ..rules import RuleError
 
 MAX_BYTES = 15 * 1024 * 1024  # under the site's 16 MB request limit
 

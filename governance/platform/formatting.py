@@ -14,7 +14,7 @@ from flask_babel import (
     get_locale,
 )
 
-from .rules import percent
+from ..rules import percent
 
 
 def money(value) -> str:

@@ -3,7 +3,7 @@ import hashlib
 
 import pytest
 
-from governance.documents import MAX_BYTES, check_upload, clean_name
+from governance.platform.documents import MAX_BYTES, check_upload, clean_name
 from governance.rules import RuleError
 
 PDF = b"%PDF-1.7\n1 0 obj\n"

@@ -77,7 +77,7 @@ STATUS_KEYS = ("current", "new")  # parameters holding a membership status
 
 def _shown(key: str, value):
     """A parameter as the user reads it: shares in %, dates and statuses in their language."""
-    from .labels import GLOBALS
+    from ..labels import GLOBALS
     if isinstance(value, Fraction):
         return share(value)
     if isinstance(value, Decimal):

@@ -1,9 +1,13 @@
-"""Serving a stored document back to the browser, the same way for every package."""
+"""Serving a stored document back to the browser, the same way for every package; CSV cells
+that a spreadsheet cannot run."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from flask import Response, send_file
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula
 
 
 def send_document(doc) -> Response:
@@ -15,3 +19,15 @@ def send_document(doc) -> Response:
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def guard(value) -> str:
+    """A cell as text, never starting like a formula (OWASP CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(getattr(value, "value", value))
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -7,7 +7,7 @@ import re
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from governance.urls import ID_MAX
+from governance.platform.urls import ID_MAX
 
 HUGE = "99999999999999999999"
 ARGUMENT = re.compile(r"<(?:[^:>]+:)?(\w+)>")

@@ -1,4 +1,5 @@
 """Extension singletons, bound to the application in `app.create_app`."""
+import enum
 import sqlite3
 
 import sqlalchemy as sa
@@ -37,3 +38,12 @@ def _sqlite_secure_delete(dbapi_connection, _record) -> None:
     """SQLite overwrites deleted rows with zeros (the ballots rewritten at close leave no trace)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.execute("PRAGMA secure_delete = ON")
+
+
+MONEY = sa.Numeric(14, 2)  # euros and cents
+
+
+def enum_type(e: type[enum.Enum]) -> sa.Enum:
+    """An enum column stored as its values' text (no native type, so migrations stay simple)."""
+    return sa.Enum(e, native_enum=False, length=32, values_callable=lambda x: [m.value for m in x],
+                   validate_strings=True, create_constraint=False)

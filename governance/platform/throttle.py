@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..models import LoginThrottle
 from .extensions import db
-from .models import LoginThrottle
 
 _PREFIX = "coopgov:throttle:"
 _clients: dict = {}
