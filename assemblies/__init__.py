@@ -2,9 +2,7 @@
 proxies, advance votes, quorum per call, resolutions (each a vote per cooperative), minutes."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("assemblies", __name__, template_folder="templates")
+from flask import Flask
 
 
 def register_assemblies(app: Flask) -> None:
@@ -16,4 +14,5 @@ def register_assemblies(app: Flask) -> None:
         governance_demo.EXTRAS.append(demo.load)
     if ("assemblies.index", messages.ASSEMBLIES) not in labels.COOP_LINKS:
         labels.COOP_LINKS.append(("assemblies.index", messages.ASSEMBLIES))
+    from .blueprint import bp
     app.register_blueprint(bp)

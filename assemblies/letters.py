@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from governance.platform.formatting import filesize
-from votes.views import local_time
+from votes.views.common import local_time
 
 from . import queries
 from .models import Assembly, Kind, Sitting

@@ -2,9 +2,7 @@
 accountabilities), their members, roles and role holders' terms, and chantiers (work items)."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("circles", __name__, template_folder="templates")
+from flask import Flask
 
 
 def register_circles(app: Flask) -> None:
@@ -17,4 +15,5 @@ def register_circles(app: Flask) -> None:
     if ("circles.index", messages.CIRCLES) not in governance_labels.COOP_LINKS:
         governance_labels.COOP_LINKS.append(("circles.index", messages.CIRCLES))
     app.jinja_env.globals.update(labels.GLOBALS)
+    from .blueprint import bp
     app.register_blueprint(bp)

@@ -2,9 +2,7 @@
 logged by members, its review, payment batches exported for payroll, and budget reports."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("contributions", __name__, template_folder="templates")
+from flask import Flask
 
 
 def register_contributions(app: Flask) -> None:
@@ -18,4 +16,5 @@ def register_contributions(app: Flask) -> None:
     app.jinja_env.globals.update(own_labels.GLOBALS)
     if ("contributions.mine", messages.CONTRIBUTIONS) not in labels.COOP_LINKS:
         labels.COOP_LINKS.append(("contributions.mine", messages.CONTRIBUTIONS))
+    from .blueprint import bp
     app.register_blueprint(bp)

@@ -1,25 +1,15 @@
 """votes: counting rules, the published ballot box and its verifier (`flask votes verify`)."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask
-
-bp = Blueprint("votes", __name__, cli_group="votes", template_folder="templates")
+from flask import Flask
 
 
 def register_votes(app: Flask) -> None:
     from governance import demo as governance_demo
     from governance.platform import labels
 
-    from . import (  # noqa: F401 - commands,
-        ceremony_views,
-        cli,
-        code_views,
-        demo,
-        document_views,
-        messages,
-        models,
-        views,  # codes, tables, routes
-    )
+    from . import cli, demo, messages, models, views  # noqa: F401  (commands, tables, routes)
+    from .blueprint import bp
     if demo.load not in governance_demo.EXTRAS:
         governance_demo.EXTRAS.append(demo.load)
     if ("votes.index", messages.VOTES) not in labels.COOP_LINKS:

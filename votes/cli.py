@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import bp
+from .blueprint import bp
 from .verifying import report
 
 

@@ -14,7 +14,8 @@ from governance.platform.downloads import send_document
 from governance.views.common import child_or_404, run
 from votes.forms import DocumentForm
 
-from .. import bp, ics, letters, queries
+from .. import ics, letters, queries
+from ..blueprint import bp
 from ..models import Assembly, AssemblyDocument, State
 from ..services import prepare
 from .common import assembly_or_404, manages, require_manager

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from governance.views.common import run
-from votes.ceremony_views import ceremony_data, holders_from
+from votes.views.ceremony import ceremony_data, holders_from
 
-from .. import bp, queries
+from .. import queries
+from ..blueprint import bp
 from ..services import keys
 from .common import assembly_or_404, manages, require_manager
 

@@ -14,7 +14,7 @@ from governance.views.common import child_or_404, run
 from votes import encryptedbox
 from votes.forms import BallotMissing, read_encrypted
 
-from .. import bp
+from ..blueprint import bp
 from ..forms import CHOICES, AnswerForm, ProxyForm
 from ..models import Participant, Proxy, Resolution, State
 from ..services import attendance, proxies, voting

@@ -12,9 +12,10 @@ from flask_login import current_user, login_required
 
 from governance.permissions import can_admin, can_see_contacts
 from governance.views.common import run
-from votes.views import option_labels
+from votes.views.common import option_labels
 
-from .. import bp, exports, minutes
+from .. import exports, minutes
+from ..blueprint import bp
 from ..forms import MinutesForm
 from ..models import Assembly, State
 from ..services import exports as export_service

@@ -14,7 +14,8 @@ from governance.views.common import load_coop, run
 from votes import queries as vote_queries
 from votes.forms import to_utc
 
-from .. import bp, queries
+from .. import queries
+from ..blueprint import bp
 from ..forms import (
     AnswerForm,
     AssemblyForm,

@@ -11,7 +11,8 @@ from governance.platform.urls import db_id
 from governance.views.common import child_or_404, run
 from votes import services as votes
 
-from .. import bp, queries
+from .. import queries
+from ..blueprint import bp
 from ..forms import CheckInForm
 from ..models import Participant, Resolution
 from ..services import attendance, voting

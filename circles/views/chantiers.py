@@ -12,8 +12,9 @@ from governance.platform.extensions import htmx
 from governance.platform.messages import message
 from governance.views.common import run
 
-from .. import bp, queries
+from .. import queries
 from .. import services as svc
+from ..blueprint import bp
 from ..forms import STATUSES, ChantierForm, MoveForm
 from ..permissions import can_plan
 from .common import load_chantier, load_circle, today

@@ -8,8 +8,9 @@ from flask_login import current_user, login_required
 from governance.permissions import can_admin, can_take_part
 from governance.views.common import load_coop, run
 
-from .. import bp, queries, rules
+from .. import queries, rules
 from .. import services as svc
+from ..blueprint import bp
 from ..forms import CircleForm, DateForm, MemberForm, RoleForm, TermForm
 from ..permissions import can_assign, can_create_circle, can_edit
 from .common import load_circle, today

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 from governance.platform.extensions import db
 from governance.views.common import child_or_404, run
 
-from .. import bp
 from .. import services as svc
+from ..blueprint import bp
 from ..forms import DateForm, MemberForm, RoleForm, TermForm
 from ..models import CircleMember, CircleRole, RoleAssignment
 from ..permissions import can_assign, can_edit

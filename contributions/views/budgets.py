@@ -13,8 +13,9 @@ from governance.platform.service import DomainError, Forbidden
 from governance.platform.urls import page_number
 from governance.views.common import load_coop, run
 
-from .. import bp, charts, exports
+from .. import charts, exports
 from .. import queries as q
+from ..blueprint import bp
 from ..forms.budgets import BudgetForm, EnvelopeForm
 from ..services.budgets import BudgetDraft, create_budget, set_envelope
 from ..services.exports import ALLOWED, record_export

@@ -8,7 +8,7 @@ from flask_login import current_user
 from governance.permissions import can_admin
 from governance.views.common import child_or_404
 
-from .. import bp
+from ..blueprint import bp
 from ..models import Contribution
 
 

@@ -14,8 +14,9 @@ from governance.platform.extensions import db
 from governance.platform.urls import page_number
 from governance.views.common import load_coop, run
 
-from .. import bp, rules
 from .. import entry_queries as q
+from .. import rules
+from ..blueprint import bp
 from ..forms.entries import CorrectionForm, EntryForm
 from ..labels import GLOBALS
 from ..services.entries import EntryDraft, correct_contribution, edit_contribution, log_contribution

@@ -14,8 +14,9 @@ from governance.platform.formatting import money
 from governance.platform.urls import page_number
 from governance.views.common import load_coop, run
 
-from .. import bp, exports
+from .. import exports
 from .. import queries as q
+from ..blueprint import bp
 from ..forms.budgets import CloseMonthForm
 from ..services.batches import close_month
 from ..services.exports import record_export

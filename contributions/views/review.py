@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 from governance.platform.extensions import db, htmx
 from governance.views.common import load_coop, run
 
-from .. import bp
 from .. import entry_queries as q
+from ..blueprint import bp
 from ..forms.entries import ReviewForm
 from ..services import review as reviewing
 from .common import entry_or_404

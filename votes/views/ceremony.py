@@ -18,10 +18,11 @@ from governance.platform.service import DomainError, Forbidden
 from governance.platform.urls import db_id
 from governance.views.common import run
 
-from . import bp, encryptedbox, queries
-from . import services as svc
-from .services.ceremony import MAX_HOLDERS, root
-from .views import load_vote, vote_or_404
+from .. import encryptedbox, queries
+from .. import services as svc
+from ..blueprint import bp
+from ..services.ceremony import MAX_HOLDERS, root
+from .common import load_vote, vote_or_404
 
 MAX_BODY = 64 * 1024  # a step's JSON: keys, commitments and shares of at most 9 holders
 MAX_DECRYPTION = 1024 * 1024  # partial decryptions: ~300 bytes a sum, per college and choice

@@ -10,8 +10,9 @@ from wtforms.validators import DataRequired, Length
 
 from governance.views.common import run
 
-from . import bp, second_factor
-from .views import load_vote
+from .. import second_factor
+from ..blueprint import bp
+from .common import load_vote
 
 
 class CodeForm(FlaskForm):

@@ -9,11 +9,11 @@ from governance.permissions import can_admin
 from governance.platform.downloads import send_document
 from governance.views.common import child_or_404, run
 
-from . import bp
-from . import services as svc
-from .forms import DocumentForm
-from .models import State, VoteDocument
-from .views import load_vote
+from .. import services as svc
+from ..blueprint import bp
+from ..forms import DocumentForm
+from ..models import State, VoteDocument
+from .common import load_vote
 
 
 def _document(vote, doc_id: int) -> VoteDocument:

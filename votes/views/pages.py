@@ -1,116 +1,36 @@
-"""Routes of the votes package: list, create, open, vote, live turnout, close, results, box.
+"""Routes of a vote's life: list, create, the vote's page, live turnout, cast, open, close,
+open ballots, the ballot tracker.
 
 Thin views: parse → call a service or a query → render. Who may see a vote: anyone with a role
 in its cooperative (or on its roll); only voters on the roll cast (the service decides); only
 the secretariat creates, opens and closes.
 """
-from __future__ import annotations
 
-import csv
-import io
-from datetime import UTC
-from decimal import Decimal
-from fractions import Fraction
-
-import sqlalchemy as sa
-from babel.dates import format_datetime
 from flask import (
-    Response,
     abort,
     flash,
-    g,
     make_response,
-    redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from governance.permissions import can_admin, can_see, can_see_contacts
 from governance.platform import documents
-from governance.platform.downloads import guard
 from governance.platform.extensions import db, htmx
-from governance.platform.formatting import number, share
+from governance.platform.formatting import share
 from governance.platform.mail import send_after
 from governance.views.common import load_coop, run
 
-from . import bp, charts, encryptedbox, queries, second_factor, standalone
-from . import services as svc
-from .forms import TIMEZONE, BallotMissing, VoteForm, read_ballot, read_encrypted
-from .models import State, Vote
-
-RECOUNT_COMMAND = "flask --app app votes verify FILE.json"
-
-
-# ---------------------------------------------------------------------------------------------
-# Loading and permissions.
-
-def _sees(vote: Vote) -> bool:
-    """Anyone with a role in the cooperative, and every voter on the roll (who may have left)."""
-    return can_see(current_user, vote.cooperative) or \
-        queries.roll_entry(vote, current_user) is not None
-
-
-def vote_or_404(vote_id: int) -> Vote:
-    """The vote named in the URL (with its cooperative, in one query), or 404."""
-    vote = db.session.get(Vote, vote_id, options=[sa.orm.joinedload(Vote.cooperative)])
-    if vote is None:
-        abort(404)
-    g.coop = vote.cooperative  # for the language when nothing else chooses it
-    return vote
-
-
-def load_vote(vote_id: int, allowed=None) -> Vote:
-    """The vote named in the URL, or 404; 403 unless `allowed(current_user, coop)` (default:
-    whoever sees the vote)."""
-    vote = vote_or_404(vote_id)
-    if not (allowed(current_user, vote.cooperative) if allowed else _sees(vote)):
-        abort(403)
-    return vote
-
-
-def _closed_or_404(vote: Vote) -> None:
-    if vote.state != State.CLOSED or vote.summary_json is None:
-        abort(404)
-
-
-def _back(vote: Vote):
-    return redirect(url_for("votes.show", vote_id=vote.id))
-
-
-# ---------------------------------------------------------------------------------------------
-# Display helpers shared by the templates.
-
-@bp.app_template_filter("local_time")
-def local_time(value) -> str:
-    """A stored naive-UTC time as Paris wall-clock time, in the user's locale."""
-    if value is None:
-        return ""
-    when = format_datetime(value.replace(tzinfo=UTC), "medium", tzinfo=TIMEZONE,
-                           locale=get_locale())
-    return _("%(when)s (Paris time)", when=when)
-
-
-@bp.app_template_filter("weight")
-def weight(value) -> str:
-    """A summed weight: an integer as a number, else two decimals."""
-    if value is None:
-        return "—"
-    value = Fraction(value)
-    if value.denominator == 1:
-        return number(value.numerator)
-    return number((Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        Decimal("0.01")))
-
-
-def option_labels(vote: Vote) -> dict[str, str]:
-    """What the pages call each option: the resolution's answers are translated."""
-    if vote.method == "resolution":
-        return {"for": _("For"), "against": _("Against"), "abstain": _("Abstain")}
-    return {o["id"]: o["label"] for o in vote.options}
+from .. import charts, encryptedbox, queries, second_factor
+from .. import services as svc
+from ..blueprint import bp
+from ..forms import BallotMissing, VoteForm, read_ballot, read_encrypted
+from ..models import State, Vote
+from .common import RECOUNT_COMMAND, back, closed_or_404, load_vote, option_labels, vote_or_404
 
 
 def _turnout_context(vote: Vote) -> dict:
@@ -166,7 +86,7 @@ def new(slug):
         vote = run(lambda: svc.create_vote(current_user, coop, form.draft()),
                    _("The vote is created as a draft: check it, then open it."))
         if vote is not None:
-            return _back(vote)
+            return back(vote)
     return render_template("votes/new.html", coop=coop, form=form,
                            weighted=coop.weighting == "colleges")
 
@@ -249,7 +169,7 @@ def cast(vote_id):
             read_ballot(vote, request.form)
     except BallotMissing as err:
         flash(str(err), "error")
-        return _back(vote)
+        return back(vote)
     shown = {"id": vote.id, "title": vote.title, "coop": vote.cooperative.name}
     # The commit changes nothing the receipt page shows: keep the rows loaded, so that the page
     # does not reload the voter (for the header) in a second transaction.
@@ -260,7 +180,7 @@ def cast(vote_id):
     finally:
         session.expire_on_commit = expire
     if receipt is None:
-        return _back(vote)
+        return back(vote)
     lookup = url_for("votes.tracker", vote_id=vote_id, code=receipt.tracker, _external=True)
     mailed = _mail_receipt(shown, receipt, lookup)
     response = make_response(render_template("votes/receipt.html", vote=shown, receipt=receipt,
@@ -294,12 +214,12 @@ def open_vote(vote_id):
         flash(_("Some colleges would have fewer than three voters, whose ballots cannot stay "
                 "secret within them: read the warning, tick the box, then open the vote."),
               "error")
-        return _back(vote)
+        return back(vote)
     size = run(lambda: svc.open_vote(current_user, vote))
     if size is not None:
         flash(ngettext("The vote is open: %(num)s voter on the roll.",
                        "The vote is open: %(num)s voters on the roll.", size), "success")
-    return _back(vote)
+    return back(vote)
 
 
 @bp.post("/votes/<int:vote_id>/close")
@@ -309,7 +229,7 @@ def close_vote(vote_id):
     vote = load_vote(vote_id, can_admin)
     run(lambda: svc.close(current_user, vote),
         _("The vote is closed and its ballot box sealed."))
-    return _back(vote)
+    return back(vote)
 
 
 @bp.get("/votes/<int:vote_id>/open-ballots")
@@ -319,7 +239,7 @@ def open_ballots(vote_id):
     vote = load_vote(vote_id, can_see_contacts)
     if vote.secret:
         abort(404)
-    _closed_or_404(vote)
+    closed_or_404(vote)
     return render_template("votes/open_ballots.html", vote=vote, labels=option_labels(vote),
                            rows=queries.open_ballots(vote),
                            colleges={c.code: c.name for c in vote.cooperative.colleges})
@@ -337,73 +257,3 @@ def tracker(vote_id):
     return render_template("votes/tracker.html", vote=vote, code=code, ballot=ballot,
                            labels=option_labels(vote),
                            colleges={c.code: c.name for c in vote.cooperative.colleges})
-
-
-@bp.get("/votes/<int:vote_id>/ballot-box.json")
-@login_required
-def ballot_box(vote_id):
-    """The sealed ballot box (coopgov-ballot-box/2 or /3) of a closed vote, to recount."""
-    vote = load_vote(vote_id)
-    _closed_or_404(vote)
-    response = Response(vote.box_json, mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="{vote.public_id}.json"'
-    return response
-
-
-@bp.get("/votes/<int:vote_id>/coopgov-verify.py")
-@login_required
-def verifier(vote_id):
-    """The single-file verifier of the vote's box: Python and PyNaCl, nothing of coopgov."""
-    vote = load_vote(vote_id)
-    _closed_or_404(vote)
-    response = Response(standalone.build(), mimetype="text/x-python")
-    response.headers["Content-Disposition"] = 'attachment; filename="coopgov-verify.py"'
-    return response
-
-
-CSV_COLUMNS = ["college", "college_name", "college_weight", "option", "option_label", "votes",
-               "expressed", "share", "majority_grade", "rank", "winner", "outcome"]
-
-
-def _decimal(value: Fraction | None, places: int = 6) -> str:
-    if value is None:
-        return ""
-    if Fraction(value).denominator == 1:
-        return str(Fraction(value).numerator)
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return str(exact.quantize(Decimal(1).scaleb(-places)))
-
-
-@bp.get("/votes/<int:vote_id>/results.csv")
-@login_required
-def results_csv(vote_id):
-    """The result per college and overall, one line per (college, option), `;`-separated."""
-    vote = load_vote(vote_id)
-    _closed_or_404(vote)
-    result = queries.results(vote, option_labels(vote))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for c in result.colleges:
-        for o in result.options:
-            writer.writerow([guard(c.id or ""), guard(c.name), _decimal(c.weight), o.id,
-                             guard(o.label),
-                             _decimal(c.counts.get(o.id, Fraction(0))) if result.method !=
-                             "majority_judgment" else "",
-                             _decimal(c.expressed), _decimal(c.share(o.id)) if result.method !=
-                             "majority_judgment" else "", guard(c.grades.get(o.id) or ""),
-                             "", "", ""])
-    for o in result.options:
-        votes = sum((c.counts.get(o.id, Fraction(0)) for c in result.colleges), Fraction(0))
-        share = result.share_for if result.method == "resolution" and o.id == "for" else \
-            None if result.method == "resolution" else o.share
-        winner = (o in result.winners) if result.method != "resolution" else ""
-        writer.writerow(["overall", "", "", o.id, guard(o.label),
-                         "" if result.method == "majority_judgment" else _decimal(votes),
-                         _decimal(sum((c.expressed for c in result.colleges), Fraction(0))),
-                         _decimal(share), guard(o.grade or ""), o.rank or "",
-                         "" if winner == "" else ("yes" if winner else "no"), result.outcome])
-    response = Response("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = \
-        f'attachment; filename="{vote.public_id}-results.csv"'
-    return response
