@@ -84,7 +84,7 @@ def load_attendance(app, assembly_id: int, proxies: int, holders: int, advance: 
     from assemblies.models import Participant, Proxy, ProxyState, Resolution, ResolutionVote
     from governance.platform.clock import utcnow
     from governance.platform.extensions import db
-    from votes import ballotbox, services
+    from votes import boxseal, services
     from votes.models import Ballot, Emargement, RollEntry, Vote
 
     rng = random.Random(seed + 3)
@@ -125,7 +125,7 @@ def load_attendance(app, assembly_id: int, proxies: int, holders: int, advance: 
                 ballots.append(dict(
                     id=secrets.token_hex(16), vote_id=vote_id, tracker=code, college=college,
                     weight=weight, choice_json=json.dumps(content["choice"]),
-                    hash=ballotbox.ballot_hash(public_id, content)))
+                    hash=boxseal.ballot_hash(public_id, content)))
             rng.shuffle(ballots)
             s.execute(sa.update(RollEntry), signed)
             s.execute(sa.insert(Emargement), [dict(roll_entry_id=e["id"], channel="advance")

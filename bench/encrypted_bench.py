@@ -100,7 +100,7 @@ def verify_box(n: int, method: str) -> dict:
     from their seeds), then verify it as `coopgov-verify.py` does, timed."""
     import random
 
-    from votes import ballotbox, bureau, encryptedbox
+    from votes import ballotbox, boxbuild, boxjson, bureau, encryptedbox
     from votes.crypto import group as g
     rnd = random.Random(n)
     options = ["for", "against", "abstain"] if method == "resolution" else \
@@ -138,9 +138,9 @@ def verify_box(n: int, method: str) -> dict:
     for entry, counts in zip(entries, encryptedbox.decrypt_entries(
             entries, bureau._points(decryptions)), strict=True):
         entry["counts"] = counts
-    box = ballotbox.build(vote, [], roll, ballots, encrypted={
+    box = boxbuild.build(vote, [], roll, ballots, encrypted={
         "encryption": encryption, "tally": entries, "decryptions": decryptions})
-    text = ballotbox.dumps(box)
+    text = boxjson.dumps(box)
     started = time.perf_counter()
     problems, _ = ballotbox.verify(text)
     return {"ballots": n, "method": method, "made_s": made, "verify_s":
@@ -231,7 +231,7 @@ def _insert_ballots(vote, n: int, y: bytes, sample: dict, colleges: list) -> int
     entries and emargements, straight into the tables; the roll fingerprinted again."""
     from governance.models import Person
     from governance.platform.extensions import db
-    from votes import ballotbox, encryptedbox
+    from votes import boxjson, boxseal, encryptedbox
     from votes.models import Ballot, Emargement, RollEntry
     from votes.services import sealing
     ms = [m for i in range(n) for m in ((1, 0, 0) if i % 3 == 0 else (0, 1, 0))]
@@ -274,8 +274,8 @@ def _insert_ballots(vote, n: int, y: bytes, sample: dict, colleges: list) -> int
                 ballots.append(dict(
                     id=secrets.token_hex(16), vote_id=vote.id, tracker=tracker,
                     college=college, weight="1",
-                    choice_json=ballotbox.canonical(choice).decode("utf-8"),
-                    hash=ballotbox.ballot_hash(vote.public_id, content), ciphertexts=blob))
+                    choice_json=boxjson.canonical(choice).decode("utf-8"),
+                    hash=boxseal.ballot_hash(vote.public_id, content), ciphertexts=blob))
             conn.execute(sa.insert(Ballot), ballots)
         _fill_parts(conn, vote.id, blobs, n, colleges)
     vote = db.session.merge(vote)

@@ -734,7 +734,7 @@ def add_synthetic(app, vote_id: int, public_id: str, target: int, seed: int) -> 
     and the vote's fingerprint taken again over the larger roll."""
     from governance.models import Person
     from governance.platform.extensions import db
-    from votes import ballotbox, services
+    from votes import boxseal, services
     from votes.models import Ballot, Emargement, RollEntry
     rng = random.Random(seed + 7)
     with app.app_context():
@@ -770,7 +770,7 @@ def add_synthetic(app, vote_id: int, public_id: str, target: int, seed: int) -> 
                     ballots.append(dict(
                         id=secrets.token_hex(16), vote_id=vote_id, tracker=content["tracker"],
                         college=col, weight="1", choice_json=json.dumps(content["choice"]),
-                        hash=ballotbox.ballot_hash(public_id, content)))
+                        hash=boxseal.ballot_hash(public_id, content)))
                 rng.shuffle(ballots)
                 conn.execute(sa.insert(Ballot), ballots)
         # The synthetic voters joined the roll after the opening: fingerprint the roll again,

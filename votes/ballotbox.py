@@ -5,10 +5,10 @@ its colleges and its roll, fingerprinted at opening; the ballots, batches and an
 a seal over the whole document. `coopgov-ballot-box/3` is its encrypted version: the bureau's
 keys are fingerprinted too, the ballots are encrypted, and the box holds each college's tally
 with its decryption by the bureau (votes/encryptedbox.py). `coopgov-ballot-box/1` (seal over
-ballots and batches only) is still read and verified, for the boxes sealed before. Build a
-sealed document, read one with strict validation, and verify it: hashes, fingerprint, seal,
-ballots, roll reconciliation, and a recount with `votes.rules.tally`, the same count as the
-web result.
+ballots and batches only) is still read and verified, for the boxes sealed before. Read a
+sealed document (written by `boxbuild`) with strict validation, and verify it: hashes,
+fingerprint, seal, ballots, roll reconciliation, and a recount with `votes.rules.tally`, the
+same count as the web result.
 """
 from __future__ import annotations
 
@@ -16,18 +16,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 from fractions import Fraction
-from json.encoder import encode_basestring
 
 from governance.rules import RuleError, fraction_str
 
 from . import encryptedbox, rules
-from .boxjson import (  # noqa: F401 - part of this module's interface
+from .boxjson import (
     MalformedBox,
-    Raw,
     canonical,
-    dumps,
     field,
-    is_canonical_text,
     items,
     loads,
     number_field,
@@ -36,110 +32,19 @@ from .boxjson import (  # noqa: F401 - part of this module's interface
     path_of,
     sha256_hex,
     show,
-    write_number,
+)
+from .boxseal import (
+    FORMATS,
+    OPENING_PARTS,
+    ballot_hash,
+    opening_hashes,
+    seal,
+    seal_v1,
 )
 
-FORMAT = "coopgov-ballot-box/2"
-FORMAT_V1 = "coopgov-ballot-box/1"
-FORMAT_V3 = "coopgov-ballot-box/3"  # encrypted ballots (votes/encryptedbox.py)
-FORMATS = (FORMAT_V1, FORMAT, FORMAT_V3)
-ENCRYPTED_PARTS = ("encryption", "tally", "decryptions")
 # Keys of `result` whose values are number strings, compared by value ("0.45" == "9/20").
 NUMERIC_KEYS = {"required", "participation", "weight", "for", "against", "abstain", "expressed",
                 "share_for", "threshold", "share", "p", "q"}
-OPENING_PARTS = {
-    "vote": "vote: the header or the rule (title, options, threshold, quorum, counting…) is not "
-            "the one fingerprinted at opening",
-    "colleges": "colleges: the colleges or their weights are not those fingerprinted at opening",
-    "roll": "roll: the voters on the roll, their colleges or weights are not those "
-            "fingerprinted at opening",
-    "encryption": "encryption: the bureau's keys are not those fingerprinted at opening",
-}
-
-
-# ---------------------------------------------------------------------------------------------
-# Hashes.
-
-def ballot_hash(vote_id: str, ballot: dict) -> str:
-    """sha256 of the ballot's own values, as written in the document, with the vote's id."""
-    return sha256_hex(canonical({"vote": vote_id, "tracker": ballot["tracker"],
-                                 "college": ballot["college"], "weight": ballot["weight"],
-                                 "choice": ballot["choice"]}))
-
-
-def seal_v1(ballots: list[dict], batches: list) -> str:
-    """Format 1: sha256 of the ballots' hashes in document order, "\\n"-joined, "\\n", batches."""
-    text = "\n".join(b["hash"] for b in ballots).encode("utf-8") + b"\n" + canonical(batches)
-    return sha256_hex(text)
-
-
-def seal(doc: dict) -> str:
-    """Format 2: sha256 of the whole document but its `seal`."""
-    return sha256_hex(canonical({k: v for k, v in doc.items() if k != "seal"}))
-
-
-def _opening_hashes(vote: dict, colleges: list, roll: list, encryption: dict | None = None
-                    ) -> dict:
-    """The hashes of the parts fixed at opening, as written, and the fingerprint over them
-    (format 3: the bureau's keys too)."""
-    at_opening = sorted(({"voter": e["voter"], "college": e["college"], "weight": e["weight"]}
-                         for e in roll), key=lambda e: e["voter"])
-    parts = {"vote": sha256_hex(canonical(vote)), "colleges": sha256_hex(canonical(colleges)),
-             "roll": sha256_hex(canonical(at_opening))}
-    if encryption is not None:
-        parts["encryption"] = sha256_hex(canonical(encryption))
-    return parts | {"fingerprint": sha256_hex(canonical(parts))}
-
-
-def opening(vote: dict, colleges: list[dict], roll: list[dict],
-            encryption: dict | None = None) -> dict:
-    """The `opening` object of a vote as it opens: the hashes of its header and rule, its
-    colleges, its roll and the bureau's keys of an encrypted vote, and its fingerprint
-    (published then, checked by `verify`)."""
-    return _opening_hashes(_header(vote), _colleges(colleges), _roll(roll), encryption)
-
-
-# ---------------------------------------------------------------------------------------------
-# Writing the parts of a document (numbers in lowest terms, fields in the format's order).
-
-def _when(value) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _header(vote: dict) -> dict:
-    rule = vote["rule"]
-    quorum = rule.get("quorum")
-    doc = {"id": vote["id"], "title": vote["title"], "cooperative": vote["cooperative"],
-           "method": vote["method"], "secret": vote["secret"],
-           "options": [{"id": o["id"], "label": o["label"]} for o in vote["options"]]}
-    if vote["method"] == "majority_judgment":
-        doc["grades"] = list(vote["grades"])
-    if vote["method"] == "approval":
-        doc["seats"] = vote["seats"]
-    doc["rule"] = {"weighting": rule["weighting"], "counting": rule["counting"],
-                   "threshold": write_number(rule["threshold"], "vote.rule.threshold"),
-                   "strict": rule["strict"],
-                   "quorum": None if quorum is None else write_number(quorum, "vote.rule.quorum")}
-    second = rule.get("quorum_second_call")
-    doc["rule"]["quorum_second_call"] = None if second is None else write_number(
-        second, "vote.rule.quorum_second_call")
-    doc["rule"]["empty_college"] = rule.get("empty_college", "redistribute")
-    doc["opened_at"] = _when(vote["opened_at"])
-    return doc
-
-
-def _colleges(colleges: list[dict]) -> list[dict]:
-    return [{"id": c["id"], "name": c["name"], "weight": write_number(c["weight"],
-                                                                       "college weight")}
-            for c in colleges]
-
-
-def _roll(roll: list[dict]) -> list[dict]:
-    return [{"voter": e["voter"], "college": e.get("college"),
-             "weight": write_number(e.get("weight", 1), "roll weight"),
-             "participating": e.get("participating", False), "voted": e.get("voted", False)}
-            for e in sorted(roll, key=lambda e: e["voter"])]
-
 
 # ---------------------------------------------------------------------------------------------
 # Reading a document.
@@ -328,7 +233,7 @@ def _seal_problems(box: Box, fingerprint: str | None, trusted: bool = False) -> 
         return ["a box of format 1 has no fingerprint to compare"] if fingerprint else []
     problems = []
     written = raw["opening"]
-    recomputed = _opening_hashes(raw["vote"], raw["colleges"], raw["roll"],
+    recomputed = opening_hashes(raw["vote"], raw["colleges"], raw["roll"],
                                  raw["encryption"] if box.version == 3 else None)
     problems += [why for part, why in OPENING_PARTS.items()
                  if part in recomputed and recomputed[part] != written[part]]
@@ -464,80 +369,3 @@ def _compare(path: str, key: str | None, announced, recomputed, problems: list[s
         problems.append(f"{path}: announced {show(announced)}, recomputed {show(recomputed)}")
 
 
-
-# ---------------------------------------------------------------------------------------------
-# Building a document.
-
-def build(vote: dict, colleges: list[dict], roll: list[dict], ballots: list[dict],
-          batches: list[dict] = (), *, call: int = 1, closed_at=None,
-          result: dict | None = None, fingerprint: str | None = None,
-          strict: bool = True, encrypted: dict | None = None, text: bool = False):
-    """A sealed `coopgov-ballot-box/2` document, from plain data in the document's shape
-    (`coopgov-ballot-box/3` with `encrypted`: its encryption, tally and decryptions).
-
-    Numbers may be Fraction, int or number strings; the roll is sorted by voter, the ballots by
-    tracker, hashed (a ballot's `hash`, when given, is the one computed as it was cast); the
-    opening's hashes are computed and the whole sealed. The result is `result` when given
-    (`verify` then recounts and compares it), else the recount. A ballot's choice may be
-    `Raw` canonical text, with its hash (an encrypted ballot as stored at cast): it is spliced
-    into the sealed bytes, never parsed, and stays `Raw` in the returned document.
-    `closed_at` defaults to `vote["closed_at"]`. With `strict`, a box that would not verify,
-    or whose fingerprint is not `fingerprint` (taken at opening), raises MalformedBox.
-    With `text`, returns the document and its published text (`dumps`), written from the
-    bytes its seal hashed instead of encoded again.
-    """
-    doc_vote, doc_colleges, doc_roll = _header(vote), _colleges(colleges), _roll(roll)
-    doc_ballots = []
-    for b in sorted(ballots, key=lambda b: b["tracker"]):
-        ballot = {"tracker": b["tracker"], "college": b.get("college"),
-                  "weight": write_number(b.get("weight", 1), "ballot weight"),
-                  "choice": b["choice"]}
-        if isinstance(b["choice"], Raw) and (not b.get("hash") or result is None):
-            raise ValueError("a spliced choice comes with its hash and the result, computed "
-                             "by the server (its box is checked as `trusted`)")
-        ballot["hash"] = b.get("hash") or ballot_hash(vote["id"], ballot)
-        doc_ballots.append(ballot)
-    encryption = encrypted["encryption"] if encrypted else None
-    doc = {"format": FORMAT_V3 if encrypted else FORMAT, "vote": doc_vote,
-           "colleges": doc_colleges, "roll": doc_roll}
-    if encrypted:
-        doc["encryption"] = encryption
-    doc |= {"opening": _opening_hashes(doc_vote, doc_colleges, doc_roll, encryption),
-            "call": call, "closed_at": _when(closed_at or vote["closed_at"]),
-            "ballots": doc_ballots}
-    if encrypted:
-        doc |= {"tally": encrypted["tally"], "decryptions": encrypted["decryptions"]}
-    doc |= {"batches": [{"college": b.get("college"),
-                         "counts": {o: write_number(n, "batch count")
-                                    for o, n in b["counts"].items()}} for b in batches],
-            "result": result or {}}
-    if result is None:
-        doc["seal"] = seal(doc)
-        doc["result"] = verify(doc)[1]
-    body = _body(doc)
-    doc["seal"] = sha256_hex(body.encode("utf-8"))  # seal(doc), its text kept to publish
-    problems = verify(doc, fingerprint=fingerprint, trusted=True)[0]
-    if strict and problems:
-        raise MalformedBox("the ballot box would not verify: " + "; ".join(problems))
-    return (doc, dumps(doc, body)) if text else doc
-
-
-def _body(doc: dict) -> str:
-    """The canonical text of the document but its seal, each ballot's `Raw` choice spliced
-    as stored (the keys sort as `ballots` first, and `choice` first in a ballot)."""
-    whole = {k: v for k, v in doc.items() if k != "seal"}
-    if not any(isinstance(b["choice"], Raw) for b in doc["ballots"]):
-        return canonical(whole).decode("utf-8")
-    rest = canonical({k: v for k, v in whole.items() if k != "ballots"}).decode("utf-8")
-    if min(whole) != "ballots" or rest == "{}":
-        raise ValueError("ballots must sort first in a document")
-    string = encode_basestring
-    texts = [f'{{"choice":{_choice_text(b["choice"])},"college":'
-             f'{"null" if b["college"] is None else string(b["college"])},'
-             f'"hash":{string(b["hash"])},"tracker":{string(b["tracker"])},'
-             f'"weight":{string(b["weight"])}}}' for b in doc["ballots"]]
-    return '{"ballots":[' + ",".join(texts) + "]," + rest[1:]
-
-
-def _choice_text(choice) -> str:
-    return choice.text if isinstance(choice, Raw) else canonical(choice).decode("utf-8")

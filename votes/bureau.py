@@ -74,7 +74,7 @@ def encrypted_box(vote: dict, colleges: list[dict], roll: list[dict], choices, b
     """A sealed format 3 box of a vote whose ballots, `choices` as (college, weight, choice),
     are encrypted by their voters and opened by holders `openers` (default: the first k),
     all run here from the holders' seeds: the demo's and the tests' boxes."""
-    from . import ballotbox
+    from . import boxbuild
     from .crypto import ballots as crypto_ballots
     poll = poll_of_header(vote, colleges)
     encryption = ceremony(vote["id"], seeds, k, rng)
@@ -93,7 +93,7 @@ def encrypted_box(vote: dict, colleges: list[dict], roll: list[dict], choices, b
     for entry, counts in zip(entries, decrypt_entries(entries, _points(decryptions)),
                              strict=True):
         entry["counts"] = counts
-    return ballotbox.build(vote, colleges, roll, ballots, batches, encrypted={
+    return boxbuild.build(vote, colleges, roll, ballots, batches, encrypted={
         "encryption": encryption, "tally": entries, "decryptions": decryptions})
 
 

@@ -21,7 +21,8 @@ MODULES = [
     ("votes.crypto.threshold", "votes/crypto/threshold.py"),
     ("votes.crypto.ballots", "votes/crypto/ballots.py"),
     ("votes.crypto.tally", "votes/crypto/tally.py"),
-    ("votes.encryptedbox", "votes/encryptedbox.py"), ("votes.ballotbox", "votes/ballotbox.py"),
+    ("votes.encryptedbox", "votes/encryptedbox.py"), ("votes.boxseal", "votes/boxseal.py"),
+    ("votes.ballotbox", "votes/ballotbox.py"),
     ("votes.verifying", "votes/verifying.py"),
 ]
 PACKAGES = {"governance", "governance.rules", "votes", "votes.crypto"}

@@ -10,21 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from votes.ballotbox import (
-    FORMAT_V1,
-    OPENING_PARTS,
-    MalformedBox,
-    ballot_hash,
-    build,
-    canonical,
-    dumps,
-    opening,
-    parse,
-    seal,
-    sha256_hex,
-    verify,
-)
-from votes.boxjson import INDENTED_UP_TO
+from votes.ballotbox import parse, verify
+from votes.boxbuild import build
+from votes.boxjson import INDENTED_UP_TO, MalformedBox, canonical, dumps, sha256_hex
+from votes.boxseal import FORMAT_V1, OPENING_PARTS, ballot_hash, opening, seal
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EXAMPLE = DATA / "ballot-box-example.json"

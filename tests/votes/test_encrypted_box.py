@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from votes import ballotbox, bureau, rules
+from votes import ballotbox, boxbuild, boxjson, boxseal, bureau, rules
 from votes.crypto import group as g
 
 from .test_ballotbox import RESOLUTION, SMARTFR_COLLEGES
@@ -73,10 +73,10 @@ def test_an_encrypted_box_recounts_what_the_same_ballots_give_in_clear(method):
     doc = encrypted(method)
     assert doc["format"] == "coopgov-ballot-box/3"
     roll, choices = plain_parts(method)
-    clear = ballotbox.build(vote_of(method), COLLEGES, roll,
+    clear = boxbuild.build(vote_of(method), COLLEGES, roll,
                             [{"tracker": f"T{i}", "college": c, "weight": w, "choice": ch}
                              for i, (c, w, ch) in enumerate(choices)])
-    problems, recount = ballotbox.verify(ballotbox.dumps(doc))
+    problems, recount = ballotbox.verify(boxjson.dumps(doc))
     assert problems == []
     assert recount == doc["result"] == clear["result"]
     assert all("for" not in str(b["choice"]) for b in doc["ballots"])
@@ -93,14 +93,14 @@ def test_the_fingerprint_covers_the_bureaus_keys(box):
 
 
 def reseal(doc):
-    doc["seal"] = ballotbox.seal(doc)
+    doc["seal"] = boxseal.seal(doc)
     return doc
 
 
 def reopen(doc):
     """A forger who also rewrites the opening's hashes (but cannot change the published
     fingerprint)."""
-    doc["opening"] = ballotbox._opening_hashes(doc["vote"], doc["colleges"], doc["roll"],
+    doc["opening"] = boxseal.opening_hashes(doc["vote"], doc["colleges"], doc["roll"],
                                                doc["encryption"])
     return reseal(doc)
 
@@ -166,7 +166,7 @@ def test_a_changed_result_is_recounted(box):
 def test_a_malformed_encrypted_part_is_refused(box, change):
     doc = copy.deepcopy(box)
     change(doc)
-    with pytest.raises(ballotbox.MalformedBox):
+    with pytest.raises(boxjson.MalformedBox):
         ballotbox.verify(doc)
 
 
@@ -176,8 +176,8 @@ EXAMPLE_V3 = Path(__file__).resolve().parent.parent / "data" / "ballot-box-v3-ex
 def test_the_example_box_of_format_3_verifies():
     """tests/data/ballot-box-v3-example.json, written by `python -m tests.votes.test_encrypted_box`
     (seeded: the same bytes each time), for the docs and the verifiers' tests."""
-    doc = ballotbox.loads(EXAMPLE_V3.read_bytes())
-    assert doc == json.loads(ballotbox.dumps(encrypted("majority_judgment")))
+    doc = boxjson.loads(EXAMPLE_V3.read_bytes())
+    assert doc == json.loads(boxjson.dumps(encrypted("majority_judgment")))
     assert ballotbox.verify(doc)[0] == []
 
 
@@ -185,9 +185,9 @@ def _rebuilt(doc: dict, choice_of) -> tuple[dict, str]:
     """The box built again from its own parts, each ballot's choice given by `choice_of`."""
     vote = doc["vote"] | {"closed_at": doc["closed_at"]}
     ballots = [b | {"choice": choice_of(b["choice"])} for b in doc["ballots"]]
-    return ballotbox.build(vote, doc["colleges"], doc["roll"], ballots, doc["batches"],
+    return boxbuild.build(vote, doc["colleges"], doc["roll"], ballots, doc["batches"],
                            call=doc["call"], result=doc["result"], text=True, encrypted={
-                               k: doc[k] for k in ballotbox.ENCRYPTED_PARTS})
+                               k: doc[k] for k in boxseal.ENCRYPTED_PARTS})
 
 
 @pytest.mark.parametrize("indented_up_to", [1000, 2])  # the box indented, and written compact
@@ -197,20 +197,20 @@ def test_choices_spliced_as_stored_seal_the_same_box(box, monkeypatch, indented_
     import votes.boxjson as boxjson
     monkeypatch.setattr(boxjson, "INDENTED_UP_TO", indented_up_to)
     parsed, parsed_text = _rebuilt(box, lambda c: c)
-    spliced, text = _rebuilt(box, lambda c: boxjson.Raw(ballotbox.canonical(c).decode("utf-8")))
+    spliced, text = _rebuilt(box, lambda c: boxjson.Raw(boxjson.canonical(c).decode("utf-8")))
     assert spliced["seal"] == parsed["seal"] == box["seal"]
-    assert text == parsed_text and json.loads(text) == json.loads(ballotbox.dumps(box))
+    assert text == parsed_text and json.loads(text) == json.loads(boxjson.dumps(box))
     assert ballotbox.verify(text)[0] == []
     with pytest.raises(ValueError):  # a spliced choice needs the hash and result of the server
-        ballotbox.build(box["vote"] | {"closed_at": box["closed_at"]}, box["colleges"],
+        boxbuild.build(box["vote"] | {"closed_at": box["closed_at"]}, box["colleges"],
                         box["roll"], [b | {"choice": boxjson.Raw("{}")} for b in box["ballots"]],
-                        encrypted={k: box[k] for k in ballotbox.ENCRYPTED_PARTS})
+                        encrypted={k: box[k] for k in boxseal.ENCRYPTED_PARTS})
 
 
 def test_only_canonical_text_is_spliced(box):
     choice = box["ballots"][0]["choice"]
     from votes.boxjson import is_canonical_text
-    assert is_canonical_text(ballotbox.canonical(choice).decode())
+    assert is_canonical_text(boxjson.canonical(choice).decode())
     assert not is_canonical_text(json.dumps(choice))  # a row written before: parsed again
 
 
@@ -226,5 +226,5 @@ def test_many_ballots_are_checked_on_every_core_with_the_same_findings(box, monk
 
 
 if __name__ == "__main__":
-    EXAMPLE_V3.write_text(ballotbox.dumps(encrypted("majority_judgment")), encoding="utf-8")
+    EXAMPLE_V3.write_text(boxjson.dumps(encrypted("majority_judgment")), encoding="utf-8")
     print(f"wrote {EXAMPLE_V3}")

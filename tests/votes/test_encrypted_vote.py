@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from governance.models import AuditEntry, QueuedMail
 from governance.platform.extensions import db
 from governance.platform.service import DomainError, Forbidden
-from votes import ballotbox, bureau, encryptedbox
+from votes import ballotbox, boxjson, bureau, encryptedbox
 from votes import services as svc
 from votes.crypto import group as g
 from votes.models import Ballot, State
@@ -85,7 +85,7 @@ def test_the_box_is_sealed_from_the_choices_stored_at_cast_and_from_older_rows(e
     for v, c in zip(voters, ["for", "against", "for"], strict=False):
         svc.cast(v, vote, encrypt(vote, c))
     stored = db.session.scalars(sa.select(Ballot).order_by(Ballot.tracker)).all()
-    assert all(b.choice_json == ballotbox.canonical(b.choice).decode() for b in stored)
+    assert all(b.choice_json == boxjson.canonical(b.choice).decode() for b in stored)
     stored[0].choice_json = json.dumps(stored[0].choice)  # as the cast wrote it until now
     db.session.commit()
     svc.close(admin, vote)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from governance.models import AuditEntry, College
 from governance.platform.extensions import db
 from governance.platform.service import DomainError
-from votes import ballotbox
+from votes import ballotbox, boxseal
 from votes import services as svc
 from votes.models import Ballot, Batch, RollEntry, State, Vote
 
@@ -36,7 +36,7 @@ def test_opening_fingerprints_the_vote_and_publishes_it(app, smart, user):
     db.session.refresh(vote)
     opened = journal("vote.open")["after"]["opening"]
     assert opened["fingerprint"] == vote.fingerprint and len(vote.fingerprint) == 64
-    assert opened == ballotbox.opening(vote.opening["vote"], vote.opening["colleges"],
+    assert opened == boxseal.opening(vote.opening["vote"], vote.opening["colleges"],
                                        svc.sealing.roll(vote))
     assert vote.fingerprint in outbox_mail(app, voters[0].email)  # the opening notice
     page = text(user(voters[0]).get(f"/votes/{vote.id}", headers=EN))
@@ -47,7 +47,7 @@ def test_opening_fingerprints_the_vote_and_publishes_it(app, smart, user):
     svc.close(admin, vote)
     db.session.refresh(vote)
     box = json.loads(vote.box_json)
-    assert box["format"] == ballotbox.FORMAT and box["opening"] == opened
+    assert box["format"] == boxseal.FORMAT and box["opening"] == opened
     assert ballotbox.verify(box, fingerprint=vote.fingerprint)[0] == []
     assert journal("vote.close")["after"] | {"outcome": None} == {
         "seal": box["seal"], "fingerprint": vote.fingerprint, "outcome": None}

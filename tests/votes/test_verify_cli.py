@@ -30,7 +30,8 @@ def test_a_box_of_format_1_still_verifies(runner):
 
 def test_each_tampering_of_the_vote_is_named_and_exits_1(runner, tmp_path):
     """Roll, rule and weights changed in a downloaded box, its result recomputed: exit 1."""
-    from votes.ballotbox import OPENING_PARTS, verify
+    from votes.ballotbox import verify
+    from votes.boxseal import OPENING_PARTS
     path = tmp_path / "box.json"
     for part, change in [("roll", lambda d: d["roll"].append(
                              {"voter": "zz", "college": "entrepreneurs", "weight": "1",

@@ -18,7 +18,7 @@ from governance.platform.extensions import db
 from governance.platform.journal import record
 from governance.platform.service import DomainError, Forbidden, service
 
-from .. import ballotbox, encryptedbox, rules, second_factor
+from .. import boxjson, boxseal, encryptedbox, rules, second_factor
 from ..crypto import group
 from ..crypto.ballots import BadBallot
 from ..models import Ballot, Batch, Emargement, RollEntry, State, Vote
@@ -87,7 +87,7 @@ def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
         raise DomainError("already_voted" if is_open(vote, now) else "vote_not_open", {})
     content = {"tracker": code, "college": entry.college, "weight": entry.weight,
                "choice": choice}
-    digest = ballotbox.ballot_hash(vote.public_id, content)
+    digest = boxseal.ballot_hash(vote.public_id, content)
     try:  # plain INSERTs: nothing reads these rows back in the transaction
         db.session.execute(sa.insert(Emargement).values(roll_entry_id=entry.id, channel=channel))
     except IntegrityError:
@@ -109,7 +109,7 @@ def _stored(choice, sealed: bytes | None) -> str:
     """The choice as the ballot row keeps it: an encrypted one canonically, so that the box
     is sealed from these very bytes (sealing.sealed_box)."""
     if sealed is not None:
-        return ballotbox.canonical(choice).decode("utf-8")
+        return boxjson.canonical(choice).decode("utf-8")
     return json.dumps(choice, ensure_ascii=False)
 
 

@@ -16,7 +16,7 @@ from governance.platform.extensions import db
 from governance.platform.journal import record
 from governance.platform.service import DomainError, service
 
-from .. import ballotbox, encryptedbox, rules
+from .. import ballotbox, boxjson, encryptedbox, rules
 from ..models import Ballot, Batch, RollEntry, State, Vote
 from . import ceremony, tallying
 from .access import check_held, colleges_of, lock, poll_of, require_admin
@@ -57,7 +57,7 @@ def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
         tallying.drop_parts(vote)
         vote.tally_json = json.dumps(entries)
         record(actor, "vote.close", "vote", vote.id, cooperative_id=vote.cooperative_id,
-               after={"tally": ballotbox.sha256_hex(ballotbox.canonical(entries)),
+               after={"tally": ballotbox.sha256_hex(boxjson.canonical(entries)),
                       "fingerprint": vote.fingerprint})
         if not held_ok:  # an assembly asks its holders once for all its boxes
             ceremony.tell_closed(vote)
@@ -66,7 +66,7 @@ def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
     grouped = _grouped(vote)
     try:  # its recount must agree, and its fingerprint be the one taken at opening
         box, vote.box_json = sealed_box(vote, result=count(vote, grouped).as_json(), text=True)
-    except ballotbox.MalformedBox as err:
+    except boxjson.MalformedBox as err:
         log.error("vote %s not sealed: %s", vote.id, err)
         raise DomainError("box_not_sealed", {}) from None
     vote.summary_json = json.dumps(_summary(box, grouped[1]), ensure_ascii=False)
@@ -110,7 +110,7 @@ def seal_opened(vote: Vote, entries: list[dict], decryptions: list[dict]) -> dic
             vote, result=count(vote, grouped, totals).as_json(), text=True, encrypted={
                 "encryption": vote.opening["encryption"], "tally": entries,
                 "decryptions": decryptions})
-    except ballotbox.MalformedBox as err:
+    except boxjson.MalformedBox as err:
         log.error("vote %s not sealed: %s", vote.id, err)
         raise DomainError("box_not_sealed", {}) from None
     vote.summary_json = json.dumps(_summary(box, [], totals), ensure_ascii=False)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from governance.platform.extensions import db
 
-from .. import ballotbox, encryptedbox
+from .. import boxbuild, boxjson, boxseal, encryptedbox
 from ..models import Ballot, Batch, KeyCeremony, KeyHolder, RollEntry, Vote
 from .access import colleges_of
 
@@ -73,20 +73,20 @@ def freeze(vote: Vote) -> dict:
     if keys is not None:
         frozen["encryption"] = keys
     vote.opening_json = json.dumps(frozen, ensure_ascii=False)
-    return ballotbox.opening(frozen["vote"], frozen["colleges"], roll(vote), keys)
+    return boxseal.opening(frozen["vote"], frozen["colleges"], roll(vote), keys)
 
 
 def _choice(text: str, splice: bool):
     """A stored choice as `build` takes it: an encrypted ballot's as its canonical text
     (spliced into the box: parsing 100,000 of them would cost seconds), else parsed."""
-    if splice and ballotbox.is_canonical_text(text):
-        return ballotbox.Raw(text)
+    if splice and boxjson.is_canonical_text(text):
+        return boxjson.Raw(text)
     return json.loads(text)
 
 
 def sealed_box(vote: Vote, *, result: dict | None = None, encrypted: dict | None = None,
                text: bool = False):
-    """The sealed document of a closed vote (ballotbox.build refuses one that would not
+    """The sealed document of a closed vote (boxbuild.build refuses one that would not
     verify, or whose fingerprint is not the one taken at opening); with `text`, and its
     published text."""
     splice = vote.encrypted and result is not None
@@ -100,6 +100,6 @@ def sealed_box(vote: Vote, *, result: dict | None = None, encrypted: dict | None
                for college, counts in db.session.execute(
                    sa.select(Batch.college, Batch.counts_json).where(Batch.vote_id == vote.id)
                    .order_by(Batch.id))]
-    return ballotbox.build(header(vote), colleges_of(vote), roll(vote), ballots, batches,
+    return boxbuild.build(header(vote), colleges_of(vote), roll(vote), ballots, batches,
                            call=vote.call, closed_at=_aware(vote.closed_at), result=result,
                            fingerprint=vote.fingerprint, encrypted=encrypted, text=text)
