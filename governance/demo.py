@@ -18,7 +18,7 @@ from .models import College, Cooperative, Person, PersonKind, Role, SiteMeta
 from .permissions import grant
 from .platform.extensions import db
 from .platform.journal import record
-from .platform.service import service
+from .platform.service import SYSTEM, service
 from .services.accounts import hash_password
 from .services.register import NewMember, add_member
 
@@ -112,7 +112,7 @@ def _load() -> None:
     for coop in coops.values():
         grant(admin, coop, Role.ADMIN)
     grant(board, coops["smartfr"], Role.BOARD)
-    record(None, "demo.load", "site", None, after={"cooperatives": list(coops)})
+    record(SYSTEM, "demo.load", "site", None, after={"cooperatives": list(coops)})
 
     start = date(2017, 1, 1)
 
@@ -120,7 +120,7 @@ def _load() -> None:
         on = start + timedelta(days=rng.randrange(0, 1700))
         values = dict(status="admitted", admitted_on=on, applied_on=on - timedelta(days=30),
                       admission_ref=f"CA {on:%Y-%m}", email_consent=rng.random() < 0.8) | data
-        return add_member(None, coop, NewMember(**values), person=person, check=False)
+        return add_member(SYSTEM, coop, NewMember(**values), person=person, check=False)
 
     smartfr, ge = coops["smartfr"], coops["grandsensemble"]
     admit(smartfr, member, college="entrepreneurs", category="entrepreneur_employee")
@@ -130,7 +130,7 @@ def _load() -> None:
     # the group's cooperatives holding shares in one another.
     rep = _person("representant.smartbe@example.org", "Pierre", "Représentant")
     db.session.flush()
-    foundation = add_member(None, smartfr, NewMember(
+    foundation = add_member(SYSTEM, smartfr, NewMember(
         kind="legal", legal_name="Fondation SmartBe", email="fondation@smartbe.example.org",
         representative_email=rep.email, college="partenaires", category="partner",
         status="admitted", admitted_on=date(2017, 6, 1), admission_ref="CA 2017-06"), check=False)

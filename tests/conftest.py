@@ -18,6 +18,7 @@ from governance.models import College, Cooperative, Person, Role
 from governance.permissions import grant
 from governance.platform import throttle
 from governance.platform.extensions import db
+from governance.platform.service import SYSTEM
 from governance.services.accounts import hash_password
 from governance.services.register import NewMember, add_member
 
@@ -150,7 +151,7 @@ def make_member(make_person):
         data = NewMember(college=college, category=category, status=status,
                          admitted_on=date(2021, 1, 1) if status == "admitted" else None,
                          admission_ref="CA 2021-01" if status == "admitted" else "", **kw)
-        return add_member(None, coop, data, person=person, check=False)
+        return add_member(SYSTEM, coop, data, person=person, check=False)
 
     return make
 

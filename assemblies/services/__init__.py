@@ -8,7 +8,7 @@ from __future__ import annotations
 from governance.permissions import can_admin
 from governance.platform.extensions import db
 from governance.platform.journal import record
-from governance.platform.service import DomainError, Forbidden, as_domain  # noqa: F401 - used by the modules here
+from governance.platform.service import SYSTEM, DomainError, Forbidden, as_domain  # noqa: F401 - used by the modules here
 from governance.rules import RuleError
 
 from .. import rules
@@ -17,7 +17,7 @@ from ..models import Assembly, State
 
 def require_manager(actor, assembly: Assembly) -> None:
     """The secretariat of the host cooperative runs the assembly (platform admins too)."""
-    if actor is not None and not can_admin(actor, assembly.cooperative):
+    if actor is not SYSTEM and not can_admin(actor, assembly.cooperative):
         raise Forbidden()
 
 

@@ -11,7 +11,7 @@ from governance.models import Membership, Person, Status
 from governance.platform import mail_queue
 from governance.platform.clock import local_date, utcnow
 from governance.platform.extensions import db
-from governance.platform.service import DomainError, service
+from governance.platform.service import SYSTEM, DomainError, service
 from votes import services as votes
 
 from .. import letters, queries, rules
@@ -73,7 +73,7 @@ def convene(actor: Person, assembly: Assembly, *, reason: str = "",
     roll = _freeze_roll(assembly)
     for resolution in assembly.resolutions:
         for rv in resolution.votes:
-            votes.open_vote(None, rv.vote, now=now, notify=False, held_ok=True)
+            votes.open_vote(SYSTEM, rv.vote, now=now, notify=False, held_ok=True)
     sitting.convened_at, sitting.notice_days = now, days
     sitting.short_notice_reason = reason.strip() if days < required else ""
     mailed = _queue_convocations(assembly, sitting) if notify else 0

@@ -11,7 +11,7 @@ from governance.models import Person
 from governance.permissions import can_see
 from governance.platform import mail_queue
 from governance.platform.extensions import db
-from governance.platform.service import DomainError, service
+from governance.platform.service import SYSTEM, DomainError, service
 from votes import services as votes
 
 from ..models import Assembly, Resolution, State
@@ -72,5 +72,5 @@ def start_ceremonies(assembly: Assembly, resolution: Resolution,
     if people is None:
         people = [db.session.get(Person, pid) for pid in assembly.key_holders]
     for rv in resolution.votes:
-        votes.name_holders(None, rv.vote, people, assembly.key_threshold, held_ok=True)
+        votes.name_holders(SYSTEM, rv.vote, people, assembly.key_threshold, held_ok=True)
     return len(resolution.votes)

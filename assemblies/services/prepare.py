@@ -9,7 +9,7 @@ from governance.models import Cooperative, Person
 from governance.permissions import can_admin
 from governance.platform import documents
 from governance.platform.extensions import db
-from governance.platform.service import DomainError, Forbidden, service
+from governance.platform.service import SYSTEM, DomainError, Forbidden, service
 from governance.platform.urls import is_web_address
 from votes import services as votes
 
@@ -116,7 +116,7 @@ def add_resolution(actor: Person, assembly: Assembly, title: str, text: str, kin
     db.session.add(resolution)
     db.session.flush()
     for coop in assembly.cooperatives:
-        vote = votes.create_vote(None, coop, votes.VoteDraft(
+        vote = votes.create_vote(SYSTEM, coop, votes.VoteDraft(
             title=f"{assembly.title} — {resolution.position}. {resolution.title}"[:300],
             body=resolution.text, kind=str(res_kind), held=True))
         db.session.add(ResolutionVote(resolution_id=resolution.id, cooperative_id=coop.id,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from governance.models import Person
 from governance.platform.clock import utcnow
 from governance.platform.extensions import db
-from governance.platform.service import DomainError, Forbidden, service
+from governance.platform.service import SYSTEM, DomainError, Forbidden, service
 from governance.services import two_factor
 from votes import services as votes
 from votes.models import RollEntry, Vote
@@ -300,7 +300,7 @@ def close_resolutions(actor: Person, resolutions: list[Resolution],
             _blank_proxies(actor, assembly, resolution, rv.vote)
             _mark_participating(assembly, rv.vote)
             results[resolution.id][rv.cooperative_id] = votes.close_vote(
-                None, rv.vote, now=now, held_ok=True)
+                SYSTEM, rv.vote, now=now, held_ok=True)
         resolution.opened, resolution.closed = False, True
         journal(actor, assembly, "assembly.resolution_close",
                 after={"position": resolution.position,

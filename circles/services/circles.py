@@ -11,7 +11,7 @@ from governance.models import Cooperative, Person
 from governance.platform.clock import utcnow
 from governance.platform.extensions import db
 from governance.platform.journal import diff, record
-from governance.platform.service import DomainError, Forbidden, service
+from governance.platform.service import SYSTEM, DomainError, Forbidden, System, service
 
 from .. import queries, rules
 from ..models import CORE_ROLES, Circle, CircleMember, CircleRevision, CircleRole, RoleKind
@@ -52,8 +52,8 @@ def _apply(circle: Circle, draft: CircleDraft) -> None:
     circle.parent_id = draft.parent_id
 
 
-def _revise(actor: Person | None, circle: Circle) -> CircleRevision:
-    rev = CircleRevision(circle_id=circle.id, at=utcnow(), by_id=actor.id if actor else None,
+def _revise(actor: Person | System, circle: Circle) -> CircleRevision:
+    rev = CircleRevision(circle_id=circle.id, at=utcnow(), by_id=actor.id,
                          name=circle.name, purpose=circle.purpose, domains=circle.domains,
                          accountabilities=circle.accountabilities, parent_id=circle.parent_id)
     db.session.add(rev)
@@ -61,12 +61,12 @@ def _revise(actor: Person | None, circle: Circle) -> CircleRevision:
 
 
 @service
-def create_circle(actor: Person | None, coop: Cooperative, draft: CircleDraft,
+def create_circle(actor: Person | System, coop: Cooperative, draft: CircleDraft,
                   today: date | None = None) -> Circle:
     """A new circle with its four core roles. Secretariat, or the lead link of the parent
-    circle (`actor=None`: the system, for the demo)."""
+    circle (`SYSTEM`: the demo)."""
     parent = _parent(coop, draft.parent_id)
-    if actor is not None and not can_create_circle(actor, coop, parent, today_or(today)):
+    if actor is not SYSTEM and not can_create_circle(actor, coop, parent, today_or(today)):
         raise Forbidden()
     circle = Circle(cooperative_id=coop.id)
     _apply(circle, draft)

@@ -101,7 +101,7 @@ def assign_role(actor: Person, role: CircleRole, person: Person, starts_on: date
     kind = RoleKind(role.kind).value
     check(rules.check_term, kind, rules.Term(person.id, starts_on, ends_on), _terms(role))
     term = RoleAssignment(role_id=role.id, person_id=person.id, starts_on=starts_on,
-                          ends_on=ends_on, created_by_id=actor.id if actor else None)
+                          ends_on=ends_on, created_by_id=actor.id)
     db.session.add(term)
     db.session.flush()
     record(actor, "circle.term_assign", "role_assignment", term.id,

@@ -34,6 +34,6 @@ def check(rule, *args) -> None:
     as_domain(rule, *args, refused=_refused)
 
 
-def require_admin(actor: Person | None, coop: Cooperative) -> None:
+def require_admin(actor: Person, coop: Cooperative) -> None:
     if actor is None or not can_admin(actor, coop):
         raise Forbidden()

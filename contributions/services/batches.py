@@ -25,7 +25,7 @@ def _eligible(coop_id: int, month: date):
 
 
 @service
-def close_month(actor: Person | None, coop: Cooperative, month: date,
+def close_month(actor: Person, coop: Cooperative, month: date,
                 today: date | None = None) -> PaymentBatch:
     """Close `month` into a payment batch (secretariat)."""
     require_admin(actor, coop)
@@ -47,7 +47,7 @@ def close_month(actor: Person | None, coop: Cooperative, month: date,
     check(rules.check_close_month, month, today or date.today(), closed, totals[0])
     batch = PaymentBatch(cooperative_id=coop.id, month=month, entries=totals[0],
                          hours=Decimal(totals[1]), amount=Decimal(totals[2]),
-                         closed_by_id=actor.id if actor else None)
+                         closed_by_id=actor.id)
     db.session.add(batch)
     db.session.flush()
     db.session.execute(sa.update(Contribution).where(*_eligible(coop.id, month))

@@ -37,7 +37,7 @@ def _lock_coop(coop_id: int) -> None:
 
 
 @service
-def create_budget(actor: Person | None, coop: Cooperative, draft: BudgetDraft) -> Budget:
+def create_budget(actor: Person, coop: Cooperative, draft: BudgetDraft) -> Budget:
     """Record a contributive budget voted for a period (secretariat)."""
     require_admin(actor, coop)
     if not draft.name.strip():
@@ -54,7 +54,7 @@ def create_budget(actor: Person | None, coop: Cooperative, draft: BudgetDraft) -
     budget = Budget(cooperative_id=coop.id, name=draft.name.strip(), starts_on=draft.starts_on,
                     ends_on=draft.ends_on, amount=draft.amount, hourly_rate=draft.hourly_rate,
                     decision=draft.decision.strip(), decision_url=draft.decision_url.strip(),
-                    created_by_id=actor.id if actor else None,
+                    created_by_id=actor.id,
                     rates=[BudgetRate(role_kind=k, rate=r) for k, r in draft.role_rates.items()])
     db.session.add(budget)
     db.session.flush()
@@ -66,7 +66,7 @@ def create_budget(actor: Person | None, coop: Cooperative, draft: BudgetDraft) -
 
 
 @service
-def set_envelope(actor: Person | None, budget: Budget, circle: Circle, amount: Decimal) -> Envelope:
+def set_envelope(actor: Person, budget: Budget, circle: Circle, amount: Decimal) -> Envelope:
     """Give a circle its envelope of the budget, or change it (secretariat). Envelopes never
     sum past the budget nor fall below what their circle has already committed."""
     coop = budget.cooperative

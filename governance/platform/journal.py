@@ -15,6 +15,7 @@ from ..models import AuditEntry, Person, SiteMeta
 from . import journal_keys
 from .clock import utcnow
 from .extensions import db
+from .service import SYSTEM, System
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
@@ -94,7 +95,7 @@ def _append_in_one_statement(entry: AuditEntry) -> bool:
     return True
 
 
-def record(actor: Person | None, action: str, obj_type: str, obj_id=None, *,
+def record(actor: Person | System, action: str, obj_type: str, obj_id=None, *,
            cooperative_id: int | None = None, before: dict | None = None,
            after: dict | None = None) -> AuditEntry:
     """Append an entry to the journal in the current transaction.
@@ -102,14 +103,16 @@ def record(actor: Person | None, action: str, obj_type: str, obj_id=None, *,
     Appends are serialised by a lock on the head's row, held to the commit: call it last in a
     service, so that the lock is held as briefly as possible.
     """
+    if actor is None:
+        raise ValueError("no actor: the system is journaled as SYSTEM")
     summary = {}
     if before is not None:
         summary["before"] = before
     if after is not None:
         summary["after"] = after
     entry = AuditEntry(
-        at=utcnow(), actor_id=actor.id if actor else None,
-        actor_label=(actor.email or actor.display_name) if actor else "system",
+        at=utcnow(), actor_id=actor.id,
+        actor_label="system" if actor is SYSTEM else (actor.email or actor.display_name),
         action=action, object_type=obj_type, object_id=None if obj_id is None else str(obj_id),
         cooperative_id=cooperative_id, summary=canonical(summary))
     if _append_in_one_statement(entry):

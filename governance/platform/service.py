@@ -7,6 +7,7 @@ them into a 403 page or a translated message.
 from __future__ import annotations
 
 import functools
+import inspect
 from contextvars import ContextVar
 
 from ..rules import RuleError
@@ -17,6 +18,21 @@ _depth: ContextVar[int] = ContextVar("service_depth", default=0)
 
 class Forbidden(Exception):
     """The actor may not do this."""
+
+
+class System:
+    """The platform acting on its own: the scheduler closing a vote at its time, an assembly
+    opening its resolutions' votes, the demo loader, the operators' commands. Journaled as
+    "system", with no person. `None` is never an actor: a service given it refuses."""
+
+    id = None
+    is_authenticated = False
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = System()
 
 
 class DomainError(RuleError):
@@ -47,10 +63,14 @@ def as_domain(rule, *args, refused=None, **kwargs):
 
 
 def service(fn):
-    """Run `fn` as one transaction (nested services join the outer one)."""
+    """Run `fn` as one transaction (nested services join the outer one). A service whose first
+    parameter is `actor` refuses `None` (`Forbidden`): the system acts as `SYSTEM`."""
+    takes_actor = next(iter(inspect.signature(fn).parameters), None) == "actor"
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        if takes_actor and (args[0] if args else kwargs.get("actor")) is None:
+            raise Forbidden("no actor: the system acts as SYSTEM")
         token = _depth.set(_depth.get() + 1)
         try:
             result = fn(*args, **kwargs)

@@ -26,7 +26,7 @@ from ..platform import mail
 from ..platform.extensions import db
 from ..platform.journal import record
 from ..platform.messages import register_messages
-from ..platform.service import DomainError, Forbidden, service
+from ..platform.service import SYSTEM, DomainError, Forbidden, service
 from . import sessions
 
 MIN_PASSWORD_LENGTH = 10
@@ -271,7 +271,7 @@ def request_reset(email: str) -> None:
         # Answering differently would reveal that the account exists; the log tells operators.
         current_app.logger.error("reset link for person %s could not be sent", person.id)
         return
-    record(None, "account.reset_requested", "person", person.id)
+    record(SYSTEM, "account.reset_requested", "person", person.id)
 
 
 @service

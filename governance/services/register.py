@@ -11,7 +11,7 @@ from ..models import Category, College, Cooperative, Membership, Person, PersonK
 from ..permissions import can_admin
 from ..platform.extensions import db
 from ..platform.journal import record
-from ..platform.service import DomainError, Forbidden, service
+from ..platform.service import DomainError, Forbidden, System, service
 
 
 @dataclass
@@ -65,11 +65,11 @@ def find_person(email: str | None) -> Person | None:
 
 
 @service
-def add_member(actor: Person | None, coop: Cooperative, data: NewMember, *,
+def add_member(actor: Person | System, coop: Cooperative, data: NewMember, *,
                person: Person | None = None, check: bool = True) -> Membership:
     """Register a person (given, known by email, or new) as a sociétaire. Secretariat only.
 
-    `check=False` is for the demo loader only (actor None, journaled as "system").
+    `check=False` is for the demo loader only (actor `SYSTEM`, journaled as "system").
     """
     if check:
         require_admin(actor, coop)

@@ -19,7 +19,7 @@ from ..models import CoopRole, LoginSession, Person, RecoveryCode, Role
 from ..platform.clock import utcnow
 from ..platform.extensions import db
 from ..platform.journal import record
-from ..platform.service import DomainError, Forbidden, service
+from ..platform.service import SYSTEM, DomainError, Forbidden, service
 from ..rules import login as rules
 from .accounts import _verify
 
@@ -131,7 +131,7 @@ def reset(email: str) -> Person:
         raise DomainError("totp_not_on", {})
     person.totp_secret = person.totp_since = person.totp_last_step = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.person_id == person.id))
-    record(None, "account.totp_reset", "person", person.id)
+    record(SYSTEM, "account.totp_reset", "person", person.id)
     return person
 
 

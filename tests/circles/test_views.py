@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from circles import services as svc
 from circles.models import RoleAssignment
 from governance.platform.extensions import db
+from governance.platform.service import SYSTEM
 
 from .conftest import role
 
@@ -88,7 +89,7 @@ def test_outsider_is_refused_everywhere(client, login, world, routes):
 
 def test_unknown_ids_are_404(client, login, world, make_coop, make_person):
     other = make_coop("x")
-    foreign = svc.create_circle(None, other, svc.CircleDraft("Ailleurs"))
+    foreign = svc.create_circle(SYSTEM, other, svc.CircleDraft("Ailleurs"))
     login(world.admin)
     for url in ("/c/ge/circles/999", f"/c/ge/circles/{foreign.id}",
                 f"/c/ge/circles/{world.root.id}/chantiers/999/edit", "/c/nope/circles"):

@@ -13,7 +13,7 @@ from governance.board.rules import Presence
 from governance.models import AuditEntry, CoopRole, Role
 from governance.permissions import can_see_contacts, roles_in
 from governance.platform.extensions import db
-from governance.platform.service import DomainError, Forbidden
+from governance.platform.service import SYSTEM, DomainError, Forbidden
 
 START = date(2021, 1, 1)
 TODAY = date(2022, 6, 1)
@@ -111,7 +111,7 @@ def test_clashing_mandates_name_the_person_and_the_role(board, app):
 def test_a_permanent_representative_sits_for_a_legal_person_sociétaire(board, make_member,
                                                                        make_person):
     from governance.services.register import NewMember, add_member
-    legal = add_member(None, board, NewMember(
+    legal = add_member(SYSTEM, board, NewMember(
         kind="legal", legal_name="Fondation", college="c", category="partner",
         status="admitted", admitted_on=START, admission_ref="CA"), check=False).person
     rep = make_person("rep@example.org")

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from governance.models import AuditEntry, Membership, Role
 from governance.permissions import grant
 from governance.platform.extensions import db
+from governance.platform.service import SYSTEM
 from governance.services.register import NewMember, add_member, change_status
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -255,7 +256,7 @@ def test_export_content_and_headers(client, coop, admin, login, make_member, mak
     rep = make_person("rep@example.org", "Rita", "Rep")
     make_member(coop, person=make_person("=cmd@example.org", "=SUM(A1)", "-Dash"),
                 college="entrepreneurs", category="entrepreneur_employee")
-    add_member(None, coop, NewMember(
+    add_member(SYSTEM, coop, NewMember(
         kind="legal", legal_name="Atelier", email="atelier@example.org",
         representative_email=rep.email, college="structures", category="associated_structure",
         status="candidate", applied_on=date(2023, 5, 1)), check=False)

@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from governance.permissions import can_admin
 from governance.platform.clock import utcnow
 from governance.platform.extensions import db
-from governance.platform.service import DomainError, Forbidden
+from governance.platform.service import SYSTEM, DomainError, Forbidden
 
 from .. import rules
 from ..models import State, Vote
@@ -20,8 +20,8 @@ VOTE_LOCK = 7_270_002  # first key of the votes' advisory locks (the second is t
 
 
 def require_admin(actor, coop) -> None:
-    """The secretariat of `coop`; `actor` None is the system (the clock, an assembly)."""
-    if actor is not None and not can_admin(actor, coop):
+    """The secretariat of `coop`; or `SYSTEM` (the clock, an assembly)."""
+    if actor is not SYSTEM and not can_admin(actor, coop):
         raise Forbidden()
 
 

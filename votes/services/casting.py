@@ -16,7 +16,7 @@ from governance.models import Person
 from governance.platform.clock import utcnow
 from governance.platform.extensions import db
 from governance.platform.journal import record
-from governance.platform.service import DomainError, Forbidden, service
+from governance.platform.service import DomainError, Forbidden, System, service
 
 from .. import boxjson, boxseal, encryptedbox, rules, second_factor
 from ..crypto import group
@@ -60,7 +60,7 @@ def cast(actor: Person, vote: Vote, choice, *, now: datetime | None = None,
     return put_ballot(actor, vote, entry, choice, now=now)
 
 
-def put_ballot(actor: Person | None, vote: Vote, entry: RollEntry, choice, *,
+def put_ballot(actor: Person | System, vote: Vote, entry: RollEntry, choice, *,
                channel: str = "online", now: datetime | None = None) -> Receipt:
     """Put the ballot of roll entry `entry` in the box, for a caller that checked who may cast
     it (the voter; their proxy holder in an assembly). Runs inside the caller's service.

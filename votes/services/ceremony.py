@@ -14,7 +14,7 @@ from governance.permissions import can_see
 from governance.platform import mail_queue
 from governance.platform.extensions import db
 from governance.platform.journal import record
-from governance.platform.service import DomainError, Forbidden, service
+from governance.platform.service import DomainError, Forbidden, System, service
 
 from ..crypto import group, proofs, threshold
 from ..models import CeremonyState, KeyCeremony, KeyHolder, State, Vote
@@ -34,7 +34,7 @@ def context(vote: Vote, what: str, position: int | None = None) -> str:
 
 
 @service
-def name_holders(actor: Person | None, vote: Vote, people: list[Person], k: int, *,
+def name_holders(actor: Person | System, vote: Vote, people: list[Person], k: int, *,
                  held_ok: bool = False) -> KeyCeremony:
     """Start (or start again) the ceremony of a draft secret vote: `people` hold the key, any
     `k` of them open the box. Secretariat only; an assembly names its bureau for each of its

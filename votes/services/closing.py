@@ -14,7 +14,7 @@ from governance.models import Person
 from governance.platform.clock import utcnow
 from governance.platform.extensions import db
 from governance.platform.journal import record
-from governance.platform.service import DomainError, service
+from governance.platform.service import SYSTEM, DomainError, System, service
 
 from .. import ballotbox, boxjson, encryptedbox, rules
 from ..models import Ballot, Batch, RollEntry, State, Vote
@@ -32,9 +32,9 @@ def lock_for_close(votes: list[Vote]) -> None:
 
 
 @service
-def close_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
+def close_vote(actor: Person | System, vote: Vote, *, now: datetime | None = None,
                held_ok: bool = False) -> dict | None:
-    """Seal the box and compute the result (admin, or the clock when `actor` is None); for an
+    """Seal the box and compute the result (admin, or the clock as `SYSTEM`); for an
     encrypted vote, sum its ballots per college into the tally that the bureau opens
     (`decrypting.publish_decryption`), and return None.
 
@@ -125,7 +125,7 @@ def purge_dead_rows() -> None:
             conn.execute(sa.text("VACUUM ballot, tally_part"))
 
 
-def close(actor: Person | None, vote: Vote, *, now: datetime | None = None,
+def close(actor: Person | System, vote: Vote, *, now: datetime | None = None,
           held_ok: bool = False) -> dict:
     """Close and seal the vote, then purge the ballots' old row versions."""
     result = close_vote(actor, vote, now=now, held_ok=held_ok)
@@ -194,7 +194,7 @@ def close_due(now: datetime | None = None) -> int:
     closed = 0
     for vote in due:
         try:
-            close(None, vote, now=vote.closes_at)
+            close(SYSTEM, vote, now=vote.closes_at)
             closed += 1
         except DomainError:  # closed meanwhile, or not sealed (close_vote logged why)
             pass
@@ -209,5 +209,5 @@ def second_call(vote: Vote) -> None:
     lock([vote])
     if vote.state == State.OPEN and vote.call == 1:
         vote.call = 2
-        record(None, "vote.second_call", "vote", vote.id, cooperative_id=vote.cooperative_id,
+        record(SYSTEM, "vote.second_call", "vote", vote.id, cooperative_id=vote.cooperative_id,
                after={"quorum": vote.quorum_second})

@@ -14,7 +14,7 @@ from governance.platform import mail_queue
 from governance.platform.clock import utcnow
 from governance.platform.extensions import db
 from governance.platform.journal import record
-from governance.platform.service import DomainError, service
+from governance.platform.service import DomainError, System, service
 
 from .. import queries
 from ..models import CeremonyState, RollEntry, State, Vote
@@ -23,7 +23,7 @@ from .access import check_held, require_admin
 
 
 @service
-def open_vote(actor: Person | None, vote: Vote, *, now: datetime | None = None,
+def open_vote(actor: Person | System, vote: Vote, *, now: datetime | None = None,
               notify: bool = True, held_ok: bool = False) -> int:
     """Open the vote and freeze its roll (RULES.md §2), fingerprint its header, rule, colleges
     and roll, and email the voters. Admin only. An assembly's resolution is opened by its
