@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.models import Cooperative, Person
+from governance.platform.attachments import DocumentColumns
 from governance.platform.clock import utcnow
 from governance.platform.extensions import db, enum_type
 from votes.models import Vote
@@ -200,14 +201,8 @@ class Proxy(db.Model):
     holder: Mapped[Participant | None] = relationship(foreign_keys=[holder_id])
 
 
-class AssemblyDocument(db.Model):
+class AssemblyDocument(DocumentColumns, db.Model):
     """A document of the assembly (reports, accounts), sent with the convocation."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assembly_id: Mapped[int] = mapped_column(sa.ForeignKey("assembly.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    media_type: Mapped[str] = mapped_column(sa.String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

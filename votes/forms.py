@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -183,9 +182,3 @@ def read_encrypted(data, name: str = "ballot", limit: int = MAX_ENCRYPTED) -> ob
         return boxjson.loads(raw) if len(raw) <= limit else None
     except (boxjson.MalformedBox, RecursionError):
         return None  # refused by the service as a bad ballot
-
-
-class DocumentForm(FlaskForm):
-    """Attach one document to a draft vote."""
-
-    file = FileField(_l("Document"), validators=[FileRequired(_l("Choose a file."))])

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.models import Cooperative, Person
+from governance.platform.attachments import DocumentColumns
 from governance.platform.clock import utcnow
 from governance.platform.extensions import db, enum_type
 
@@ -232,18 +233,12 @@ class Batch(db.Model):
     counts_json: Mapped[str] = mapped_column(sa.Text)  # {"for": "12", ...}
 
 
-class VoteDocument(db.Model):
+class VoteDocument(DocumentColumns, db.Model):
     """A document attached to a vote (the resolution's text, a report). Added while the vote is
     a draft, frozen at opening: every voter reads the same bytes, whose hash is journaled."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vote_id: Mapped[int] = mapped_column(sa.ForeignKey("vote.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    media_type: Mapped[str] = mapped_column(sa.String(100))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CeremonyState(enum.StrEnum):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from governance.models import Cooperative, Person
 from governance.permissions import can_admin
-from governance.platform import documents
+from governance.platform import attachments
 from governance.platform.extensions import db
 from governance.platform.service import SYSTEM, DomainError, Forbidden, service
 from governance.platform.urls import is_web_address
@@ -25,9 +25,7 @@ from ..models import (
     Sitting,
     State,
 )
-from . import as_domain, journal, keys, require_manager, require_state
-
-MAX_DOCUMENTS = 20
+from . import journal, keys, require_manager, require_state
 
 
 @dataclass
@@ -138,15 +136,9 @@ def add_document(actor: Person, assembly: Assembly, filename: str,
     require_manager(actor, assembly)
     _documents_open(assembly)
     count = db.session.query(AssemblyDocument).filter_by(assembly_id=assembly.id).count()
-    if count >= MAX_DOCUMENTS:
-        raise DomainError("assembly_too_many_documents", {"max": MAX_DOCUMENTS})
-    upload = as_domain(documents.check_upload, filename, data)
-    doc = AssemblyDocument(assembly_id=assembly.id, name=upload.name,
-                           media_type=upload.media_type, size=upload.size,
-                           sha256=upload.sha256, content=data)
-    db.session.add(doc)
-    journal(actor, assembly, "assembly.document_add",
-            after={"name": doc.name, "size": doc.size, "sha256": doc.sha256})
+    doc = attachments.attach(AssemblyDocument, {"assembly_id": assembly.id}, count, filename,
+                             data, too_many="assembly_too_many_documents")
+    journal(actor, assembly, "assembly.document_add", after=attachments.summary(doc))
     return doc
 
 
@@ -162,10 +154,8 @@ def remove_document(actor: Person, doc: AssemblyDocument) -> None:
     assembly = db.session.get(Assembly, doc.assembly_id)
     require_manager(actor, assembly)
     _documents_open(assembly)
-    journal(actor, assembly, "assembly.document_remove",
-            before={"name": doc.name, "size": doc.size, "sha256": doc.sha256})
-    db.session.delete(doc)
-    db.session.flush()
+    journal(actor, assembly, "assembly.document_remove", before=attachments.summary(doc))
+    attachments.detach(doc)
 
 
 @service

@@ -2,17 +2,17 @@
 accounts), and the letters for the sociétaires convened by post."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from governance.platform import documents as upload_rules
+from governance.platform.attachments import uploaded
 from governance.platform.clock import utcnow
 from governance.platform.downloads import send_document
 from governance.views.common import child_or_404, run
-from votes.forms import DocumentForm
 
 from .. import ics, letters, queries
 from ..blueprint import bp
@@ -84,13 +84,10 @@ def document_add(assembly_id):
     """Attach a report or the accounts (secretariat, while the assembly is a draft)."""
     assembly = assembly_or_404(assembly_id)
     require_manager(assembly)
-    form = DocumentForm()
-    if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-        return _back(assembly)
-    upload = form.file.data
-    run(lambda: prepare.add_document(current_user, assembly, upload.filename or "",
-                                     upload.read()), _("The document is attached."))
+    upload = uploaded()
+    if upload is not None:
+        run(lambda: prepare.add_document(current_user, assembly, *upload),
+            _("The document is attached."))
     return _back(assembly)
 
 

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from governance.models import AuditEntry
+from governance.platform.attachments import MAX_DOCUMENTS
 from governance.platform.extensions import db
 from governance.platform.service import DomainError, Forbidden
 from votes import services as svc
@@ -99,7 +100,7 @@ def test_draft_documents_are_hidden_from_members_and_ids_are_checked(smart, user
 def test_at_most_twenty_documents(smart):
     coop, admin, _ = smart
     vote = new_vote(coop, admin, open_now=False)
-    for i in range(svc.MAX_DOCUMENTS):
+    for i in range(MAX_DOCUMENTS):
         svc.add_document(admin, vote, f"annexe-{i}.txt", b"texte")
     with pytest.raises(DomainError) as err:
         svc.add_document(admin, vote, "one-more.txt", b"texte")

@@ -31,7 +31,6 @@ from .closing import (  # noqa: F401
 from .decrypting import publish_decryption  # noqa: F401
 from .drafts import (  # noqa: F401
     DEFAULT_GRADES,
-    MAX_DOCUMENTS,
     RESOLUTION_LABELS,
     VoteDraft,
     add_document,

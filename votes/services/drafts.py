@@ -8,7 +8,7 @@ from datetime import datetime
 
 from governance import rules as grules
 from governance.models import Cooperative, Person
-from governance.platform import documents
+from governance.platform import attachments
 from governance.platform.extensions import db
 from governance.platform.journal import record
 from governance.platform.service import DomainError, service
@@ -16,7 +16,6 @@ from governance.platform.service import DomainError, service
 from ..models import Eligibility, State, Vote, VoteDocument
 from .access import require_admin
 
-MAX_DOCUMENTS = 20
 RESOLUTION_LABELS = {"for": "Pour", "against": "Contre", "abstain": "Abstention"}
 DEFAULT_GRADES = ["Très bien", "Bien", "Assez bien", "Passable", "Insuffisant", "À rejeter"]
 
@@ -117,18 +116,10 @@ def add_document(actor: Person, vote: Vote, filename: str, data: bytes) -> VoteD
     require_admin(actor, vote.cooperative)
     if vote.state != State.DRAFT:
         raise DomainError("documents_frozen", {})
-    if len(vote.documents) >= MAX_DOCUMENTS:
-        raise DomainError("too_many_documents", {"max": MAX_DOCUMENTS})
-    try:
-        upload = documents.check_upload(filename, data)
-    except grules.RuleError as err:
-        raise DomainError(err.code, err.params) from None
-    doc = VoteDocument(vote_id=vote.id, name=upload.name, media_type=upload.media_type,
-                       size=upload.size, sha256=upload.sha256, content=data)
-    db.session.add(doc)
-    db.session.flush()
+    doc = attachments.attach(VoteDocument, {"vote_id": vote.id}, len(vote.documents), filename,
+                             data, too_many="too_many_documents")
     record(actor, "vote.document_add", "vote", vote.id, cooperative_id=vote.cooperative_id,
-           after={"name": doc.name, "size": doc.size, "sha256": doc.sha256})
+           after=attachments.summary(doc))
     return doc
 
 
@@ -140,7 +131,6 @@ def remove_document(actor: Person, doc: VoteDocument) -> None:
     if vote.state != State.DRAFT:
         raise DomainError("documents_frozen", {})
     record(actor, "vote.document_remove", "vote", vote.id, cooperative_id=vote.cooperative_id,
-           before={"name": doc.name, "sha256": doc.sha256})
-    db.session.delete(doc)
-    db.session.flush()
+           before=attachments.summary(doc))
+    attachments.detach(doc)
     db.session.expire(vote, ["documents"])

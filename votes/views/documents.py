@@ -1,17 +1,17 @@
 """Routes for the documents attached to a vote: download, attach and remove (drafts only)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from governance.permissions import can_admin
+from governance.platform.attachments import uploaded
 from governance.platform.downloads import send_document
 from governance.views.common import child_or_404, run
 
 from .. import services as svc
 from ..blueprint import bp
-from ..forms import DocumentForm
 from ..models import State, VoteDocument
 from .common import load_vote
 
@@ -40,15 +40,9 @@ def document(vote_id, doc_id):
 def document_add(vote_id):
     """Attach a document to a draft vote (secretariat)."""
     vote = load_vote(vote_id, can_admin)
-    form = DocumentForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-        return _back(vote)
-    upload = form.file.data
-    run(lambda: svc.add_document(current_user, vote, upload.filename or "", upload.read()),
-        _("The document is attached."))
+    upload = uploaded()
+    if upload is not None:
+        run(lambda: svc.add_document(current_user, vote, *upload), _("The document is attached."))
     return _back(vote)
 
 
