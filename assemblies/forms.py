@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -14,9 +13,9 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length
 
-from governance.forms import web_address
+from governance.forms import MemberNumberField, web_address
 
 KINDS = [("ordinary", _l("Ordinary")), ("extraordinary", _l("Extraordinary")),
          ("mixed", _l("Mixed (each resolution ordinary or extraordinary)"))]
@@ -71,10 +70,8 @@ class SecondCallForm(FlaskForm):
 
 
 class BureauForm(FlaskForm):
-    chair = IntegerField(_l("Chair (membership number)"), validators=[
-        Optional(), NumberRange(min=1, max=10**9)])
-    secretary = IntegerField(_l("Secretary (membership number)"), validators=[
-        Optional(), NumberRange(min=1, max=10**9)])
+    chair = MemberNumberField(_l("Chair (membership number)"))
+    secretary = MemberNumberField(_l("Secretary (membership number)"))
     scrutineers = StringField(_l("Scrutineers"), validators=[Length(max=500)])
 
 
@@ -83,8 +80,7 @@ class AnswerForm(FlaskForm):
 
 
 class ProxyForm(FlaskForm):
-    holder = IntegerField(_l("Membership number of the sociétaire who will vote for you"),
-                          validators=[Optional(), NumberRange(min=1, max=10**9)])
+    holder = MemberNumberField(_l("Membership number of the sociétaire who will vote for you"))
     blank = BooleanField(_l("Or give a blank proxy to the chair"))
 
 

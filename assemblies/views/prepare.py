@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from governance.models import Cooperative, Membership, Person
+from governance.models import Cooperative, Person
 from governance.permissions import can_admin, can_see
 from governance.platform.extensions import db
 from governance.views.common import load_coop, run
@@ -168,12 +168,8 @@ def bureau(assembly_id):
     people = {}
     for field in (form.chair, form.secretary):
         if field.data:
-            member = db.session.scalar(sa.select(Membership).where(
-                Membership.cooperative_id == assembly.cooperative_id,
-                Membership.number == field.data))
+            member = field.membership(assembly.cooperative_id)
             if member is None:
-                field.errors = [_("There is no sociétaire number %(number)s in this "
-                                  "cooperative.", number=field.data)]
                 return page(assembly, 400, bureau_form=form)
             people[field.name] = member.person
     run(lambda: prepare.set_bureau(current_user, assembly, people.get("chair"),

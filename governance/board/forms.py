@@ -9,14 +9,13 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from ..forms import DATE_REQUIRED
+from ..forms import DATE_REQUIRED, MemberNumberField
 
 ROLES = [("president", _l("Chair of the board (président·e)")),
          ("managing_director", _l("Managing director (directeur·rice général·e)")),
@@ -34,10 +33,9 @@ class MandateForm(FlaskForm):
     email = EmailField(_l("Email of the person"), validators=[
         DataRequired(_l("Give the person's email.")), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLES)
-    represents = IntegerField(
+    represents = MemberNumberField(
         _l("Membership number of the legal person represented"),
-        description=_l("Only for a permanent representative."),
-        validators=[Optional(), NumberRange(min=1, max=10**9)])
+        description=_l("Only for a permanent representative."))
     college = SelectField(_l("College represented"), choices=[])
     starts_on = DateField(_l("Start of the mandate"), validators=[DataRequired(DATE_REQUIRED)])
     ends_on = DateField(_l("End of the mandate (last day, if known)"), validators=[Optional()])

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..models import Membership, Person
+from ..models import Person
 from ..permissions import can_admin, can_run_board, roles_in
 from ..platform.extensions import db
 from ..platform.journal import anchor_of
@@ -104,20 +104,15 @@ def board_mandate_new(slug):
     if form.validate_on_submit():
         person = db.session.scalar(sa.select(Person).where(
             Person.email == form.email.data.strip().lower()))
-        legal = None
-        if form.represents.data and form.role.data == "permanent_representative":
-            legal = db.session.scalar(sa.select(Person).join(Membership).where(
-                Membership.cooperative_id == coop.id, Membership.number == form.represents.data))
+        represents = form.role.data == "permanent_representative" and form.represents.data
+        legal = form.represents.membership(coop.id) if represents else None
         if person is None:
             form.email.errors = [message("unknown_person", {"email": form.email.data})]
-        elif form.represents.data and form.role.data == "permanent_representative" \
-                and legal is None:
-            form.represents.errors = [message("unknown_member_number",
-                                              {"number": form.represents.data})]
-        elif run(lambda: svc.add_mandate(current_user, coop, svc.MandateDraft(
+        elif (legal or not represents) and run(lambda: svc.add_mandate(
+                current_user, coop, svc.MandateDraft(
                 person=person, role=form.role.data, starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data, college=form.college.data or None,
-                represents=legal if form.role.data == "permanent_representative" else None)),
+                represents=legal.person if legal else None)),
                 _("Mandate recorded.")):
             return redirect(url_for("gov.board", slug=slug))
     return render_template("governance/board_mandate_new.html", coop=coop, form=form), \

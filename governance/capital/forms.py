@@ -7,13 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Length,
     NumberRange,
     Optional,
     ValidationError,
 )
 
+from ..forms import MemberNumberField
 from ..platform.messages import message
 from .rules import RuleError, cents, check_campaign, parse_ratio
 
@@ -46,10 +46,8 @@ class MovementForm(FlaskForm):
     """One movement; which fields count depends on its kind (checked by `validate_*`)."""
 
     kind = SelectField(_l("Kind of movement"), choices=MOVEMENT_KINDS)
-    member = IntegerField(_l("Membership number"), validators=[
-        InputRequired(_l("Give the membership number.")), NumberRange(min=1, max=MAX_NUMBER)])
-    other = IntegerField(_l("Membership number of the buyer (transfer)"),
-                         validators=[Optional(), NumberRange(min=1, max=MAX_NUMBER)])
+    member = MemberNumberField(_l("Membership number"), required=True)
+    other = MemberNumberField(_l("Membership number of the buyer (transfer)"))
     shares = IntegerField(_l("Number of shares"),
                           validators=[Optional(), NumberRange(min=1, max=MAX_SHARES)])
     amount = StringField(_l("Amount paid (€): a release, or the part paid now of a partly "
@@ -92,8 +90,7 @@ class CorrectionForm(FlaskForm):
 class CampaignForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the campaign a title.")),
                                                  Length(max=200)])
-    partner = IntegerField(_l("Membership number of the matching partner"), validators=[
-        DataRequired(_l("Give the membership number.")), NumberRange(min=1, max=10**9)])
+    partner = MemberNumberField(_l("Membership number of the matching partner"), required=True)
     target = StringField(_l("Target (€), partner included"),
                          validators=[DataRequired(_l("Give the target.")), Length(max=40)])
     match_ratio = StringField(_l("Euros of the others for each euro of the partner"),

@@ -3,15 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ...models import Membership
 from ...permissions import can_admin
-from ...platform.extensions import db
 from ...platform.messages import register_messages
 from ...views.common import bp, child_or_404, load_coop, run
 from .. import queries as q
@@ -25,8 +22,6 @@ register_messages({
     "campaign_ratio": _l("“%(value)s” is not a matching ratio: write 1 (one euro for one "
                          "euro), 1/2 or 2, more than 0."),
     "campaign_deadline_before": _l("The deadline is before the start."),
-    "unknown_member_number": _l("There is no sociétaire number %(number)s in this "
-                                "cooperative."),
 })
 
 
@@ -41,13 +36,8 @@ def capital_campaigns(slug):
     if form.is_submitted() and not admin:
         abort(403)
     if form.validate_on_submit():
-        partner = db.session.scalar(sa.select(Membership).where(
-            Membership.cooperative_id == coop.id, Membership.number == form.partner.data))
-        if partner is None:
-            form.partner.errors = list(form.partner.errors) + [
-                _("There is no sociétaire number %(number)s in this cooperative.",
-                  number=form.partner.data)]
-        else:
+        partner = form.partner.membership(coop.id)
+        if partner is not None:
             campaign = run(lambda: create_campaign(current_user, coop, CampaignDraft(
                 title=form.title.data, partner=partner, target=form.target.data,
                 starts_on=form.starts_on.data, deadline=form.deadline.data,

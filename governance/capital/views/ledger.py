@@ -107,15 +107,6 @@ def _record(action):
     return run(attempt), warning
 
 
-def _member_field(coop, field) -> Membership | None:
-    m = db.session.scalar(sa.select(Membership).where(
-        Membership.cooperative_id == coop.id, Membership.number == field.data))
-    if m is None:
-        field.errors.append(_("There is no sociétaire no. %(number)s in this cooperative.",
-                              number=field.data))
-    return m
-
-
 def _movement(form, member, other):
     """The service call that records the form's movement."""
     common = dict(on=form.on.data, reference=form.reference.data or "")
@@ -151,8 +142,8 @@ def capital_movement_new(slug):
     coop = load_coop(slug, can_admin)
     form, warning = MovementForm(on=date.today()), None
     if form.validate_on_submit():
-        member = _member_field(coop, form.member)
-        other = _member_field(coop, form.other) if form.kind.data == "transfer" else None
+        member = form.member.membership(coop.id)
+        other = form.other.membership(coop.id) if form.kind.data == "transfer" else None
         if member and (other or form.kind.data != "transfer"):
             number = member.number
             result, warning = _record(_movement(form, member, other))
