@@ -82,9 +82,8 @@ def register_query(coop: Cooperative, q: str = "", college: str = "", status: st
 
 def register_page(coop: Cooperative, *, q="", college="", status="", page=1, size=50):
     """One page of the register (ordered by number) and the number of matching members."""
-    stmt = register_query(coop, q, college, status)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(
-        stmt.options(selectinload(Membership.person), selectinload(Membership.college))
-        .order_by(Membership.number).limit(size).offset((page - 1) * size)).all()
-    return rows, total
+    found = db.paginate(
+        register_query(coop, q, college, status)
+        .options(selectinload(Membership.person), selectinload(Membership.college))
+        .order_by(Membership.number), page=page, per_page=size, error_out=False)
+    return found.items, found.total
