@@ -122,7 +122,7 @@ def test_each_kind_of_movement_through_the_form(coop, client, login):
     ({"kind": "reimbursement", "shares": 11}, "does not hold that many shares"),
     ({"kind": "transfer", "shares": 1, "other": 3}, "needs the reference of the board"),
     ({"kind": "transfer", "shares": 1}, "A transfer needs the buyer"),
-    ({"kind": "transfer", "shares": 1, "other": 999, "reference": "CA"}, 
+    ({"kind": "transfer", "shares": 1, "other": 999, "reference": "CA"},
      "no sociétaire number 999"),
     ({"member": 999, "shares": 1}, "There is no sociétaire number 999"),
     ({"member": "abc", "shares": 1}, "Not a valid integer value"),
