@@ -50,12 +50,12 @@ def summary(person_id: int, coop_id: int, today: date) -> Summary:
 
 def my_entries(person_id: int, coop_id: int, page: int = 1) -> tuple[list[Contribution], bool]:
     """The member's entries, newest day first, a page at a time; and whether more follow."""
-    rows = list(db.session.scalars(
+    found = db.paginate(
         sa.select(Contribution).where(Contribution.person_id == person_id,
                                       Contribution.cooperative_id == coop_id)
-        .order_by(Contribution.worked_on.desc(), Contribution.id.desc())
-        .offset((page - 1) * PAGE).limit(PAGE + 1).options(*_LOAD)))
-    return rows[:PAGE], len(rows) > PAGE
+        .order_by(Contribution.worked_on.desc(), Contribution.id.desc()).options(*_LOAD),
+        page=page, per_page=PAGE, error_out=False)
+    return found.items, found.has_next
 
 
 def choices(person_id: int, coop_id: int, today: date):

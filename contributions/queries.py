@@ -240,7 +240,8 @@ def _member_sums(budget: Budget):
 
 def _paged(query, sums, page: int, size: int | None):
     """Run `query` (which counts its lines in a `lines` window column) for one page, or whole
-    when `size` is None; returns the rows and how many lines there are in all."""
+    when `size` is None; returns the rows and how many lines there are in all. (Lists of rows
+    of a table page through `db.paginate`; these grouped rows carry their own count.)"""
     if size is not None:
         query = query.limit(size).offset((max(page, 1) - 1) * size)
     rows = db.session.execute(query).all()

@@ -284,17 +284,17 @@ class MovementRow:
 
 def movement_rows(coop: Cooperative, *, page: int = 1, size: int = 50):
     """One page of the register of movements (newest first) and the number of movements."""
-    fix, fixed = sa.orm.aliased(M), sa.orm.aliased(M)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(M)
-                              .where(M.cooperative_id == coop.id))
-    rows = db.session.execute(
-        sa.select(M, fixed.number, fix.number)
-        .outerjoin(fixed, fixed.id == M.corrects_id).outerjoin(fix, fix.corrects_id == M.id)
-        .where(M.cooperative_id == coop.id)
+    found = db.paginate(
+        sa.select(M).where(M.cooperative_id == coop.id)
         .options(sa.orm.selectinload(M.from_membership).selectinload(Membership.person),
                  sa.orm.selectinload(M.to_membership).selectinload(Membership.person))
-        .order_by(M.number.desc()).limit(size).offset((page - 1) * size)).all()
-    return [MovementRow(*row) for row in rows], total
+        .order_by(M.number.desc()), page=page, per_page=size, error_out=False)
+    ids = [mv.id for mv in found.items] + [mv.corrects_id for mv in found.items if mv.corrects_id]
+    number = dict(db.session.execute(sa.select(M.id, M.number).where(M.id.in_(ids))).all())
+    fixed_by = dict(db.session.execute(sa.select(M.corrects_id, M.number)
+                                       .where(M.corrects_id.in_(ids))).all())
+    return [MovementRow(mv, number.get(mv.corrects_id), fixed_by.get(mv.id))
+            for mv in found.items], found.total
 
 
 EXPORT_COLUMNS = ("number", "date", "kind", "from", "from_name", "to", "to_name", "shares",
