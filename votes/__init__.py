@@ -6,12 +6,13 @@ from flask import Flask
 
 def register_votes(app: Flask) -> None:
     from governance import demo as governance_demo
-    from governance.platform import labels
+    from governance.platform.labels import COOP_LINKS
 
-    from . import cli, demo, messages, models, views  # noqa: F401  (commands, tables, routes)
+    from . import cli, demo, labels, messages, models, views  # noqa: F401  (commands, tables, routes)
     from .blueprint import bp
     if demo.load not in governance_demo.EXTRAS:
         governance_demo.EXTRAS.append(demo.load)
-    if ("votes.index", messages.VOTES) not in labels.COOP_LINKS:
-        labels.COOP_LINKS.append(("votes.index", messages.VOTES))
+    if ("votes.index", messages.VOTES) not in COOP_LINKS:
+        COOP_LINKS.append(("votes.index", messages.VOTES))
+    app.jinja_env.globals.update(labels.GLOBALS)
     app.register_blueprint(bp)
