@@ -7,16 +7,26 @@ from flask import Flask
 def register_governance(app: Flask) -> None:
     from flask_babel import get_locale
 
-    # The features' tables, which governance.models does not import.
-    from . import cli, labels
+    # Importing a feature's models registers its tables (governance.models does not import
+    # them); importing views hangs the routes off the blueprints.
+    from . import (
+        cli,
+        labels,
+        views,  # noqa: F401
+    )
+    from .blueprint import auth_bp, bp
     from .board import models as board_models  # noqa: F401
+    from .board import views as board_views  # noqa: F401
+    from .board.blueprint import bp as board_bp
     from .capital import models as capital_models  # noqa: F401
+    from .capital import views as capital_views  # noqa: F401
+    from .capital.blueprint import bp as capital_bp
     from .contracts import models as contract_models  # noqa: F401
+    from .contracts import views as contract_views  # noqa: F401
+    from .contracts.blueprint import bp as contracts_bp
     from .platform import formatting  # noqa: F401
     from .platform.extensions import login_manager
     from .services import sessions
-    from .views import auth, two_factor  # noqa: F401  (routes of auth.bp; `views` of gov's)
-    from .views.common import bp
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -25,6 +35,6 @@ def register_governance(app: Flask) -> None:
 
     app.jinja_env.filters.update(formatting.FILTERS, fraction=labels.fraction)
     app.jinja_env.globals.update(labels.GLOBALS, current_locale=lambda: str(get_locale()))
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(bp)
+    for blueprint in (auth_bp, bp, capital_bp, board_bp, contracts_bp):
+        app.register_blueprint(blueprint)
     cli.register(app)

@@ -125,3 +125,40 @@ def test_other_packages_use_governance_through_its_platform_and_api():
     private = sorted((m, f"{source}.{name}") for m, source, name in found
                      if name and name.startswith("_"))
     assert (outside, private) == ([], [])
+
+
+FEATURES = {"votes": "votes", "assemblies": "assemblies", "circles": "circles",
+            "contributions": "contributions", "governance": "governance",
+            "governance/capital": "capital", "governance/board": "board",
+            "governance/contracts": "contracts"}
+ROOMS = ("blueprint", "models", "rules", "services", "queries", "views", "forms", "demo")
+
+
+def missing_rooms(package: Path, name: str) -> list[str]:
+    """The rooms a feature package lacks: each as a module or a package, and its own pages in
+    `templates/<name>/`."""
+    lacking = [room for room in ROOMS
+               if not (package / f"{room}.py").is_file() and not (package / room).is_dir()]
+    if not any((package / "templates" / name).glob("*.html")):
+        lacking.append(f"templates/{name}/")
+    return lacking
+
+
+def test_every_feature_package_has_the_same_rooms():
+    assert {path: missing_rooms(ROOT / path, name) for path, name in FEATURES.items()} == {
+        path: [] for path in FEATURES}
+
+
+def test_a_missing_room_is_found(tmp_path):
+    (tmp_path / "models.py").write_text("")
+    (tmp_path / "views").mkdir()
+    assert missing_rooms(tmp_path, "x") == ["blueprint", "rules", "services", "queries", "forms",
+                                            "demo", "templates/x/"]
+
+
+def test_templates_are_found_only_in_their_feature():
+    """A page named for a feature lives in that feature's folder, not in governance's."""
+    strays = sorted(p.name for p in (ROOT / "governance/templates/governance").glob("*.html")
+                    if p.stem.lstrip("_").split("_")[0] in {"capital", "board", "campaign",
+                                                             "campaigns", "contracts"})
+    assert strays == []

@@ -1,3 +1,3 @@
 """The board (conseil d'administration, RULES.md §7): mandates and their terms, meetings,
-attendance and quorum, minutes approved then published. Its routes hang off the `gov`
-blueprint (`views`); its tables are in `models`."""
+attendance and quorum, minutes approved then published. Its routes are on its own
+blueprint (`blueprint`, `views`), its pages in `templates/board/`; its tables are in `models`."""

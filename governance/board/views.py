@@ -16,9 +16,10 @@ from ..permissions import can_admin, can_run_board, roles_in
 from ..platform.extensions import db
 from ..platform.journal import anchor_of
 from ..platform.messages import message, register_messages
-from ..views.common import bp, child_or_404, load_coop, run
+from ..views.common import child_or_404, load_coop, run
 from . import queries as q
 from . import services as svc
+from .blueprint import bp
 from .forms import (
     ATTENDANCE,
     ApproveForm,
@@ -82,22 +83,22 @@ def _meeting(coop, id: int) -> BoardMeeting:
 
 
 def _back(coop, meeting):
-    return redirect(url_for("gov.board_meeting", slug=coop.slug, id=meeting.id))
+    return redirect(url_for("board.meeting", slug=coop.slug, id=meeting.id))
 
 
 @bp.get("/c/<slug>/board")
 @login_required
-def board(slug):
+def overview(slug):
     """Who sits on the board, in which role and for which college; past mandates. Any role."""
     coop = load_coop(slug)
-    return render_template("governance/board.html", coop=coop, b=q.board(coop),
+    return render_template("board/overview.html", coop=coop, b=q.board(coop),
                            admin=can_admin(current_user, coop),
                            runs=can_run_board(current_user, coop))
 
 
 @bp.route("/c/<slug>/board/mandates/new", methods=["GET", "POST"])
 @login_required
-def board_mandate_new(slug):
+def mandate_new(slug):
     """Record a mandate (secretariat)."""
     coop = load_coop(slug, can_admin)
     form = MandateForm(coop=coop)
@@ -114,14 +115,14 @@ def board_mandate_new(slug):
                 ends_on=form.ends_on.data, college=form.college.data or None,
                 represents=legal.person if legal else None)),
                 _("Mandate recorded.")):
-            return redirect(url_for("gov.board", slug=slug))
-    return render_template("governance/board_mandate_new.html", coop=coop, form=form), \
+            return redirect(url_for("board.overview", slug=slug))
+    return render_template("board/mandate_new.html", coop=coop, form=form), \
         400 if form.is_submitted() else 200
 
 
 @bp.route("/c/<slug>/board/mandates/<int:id>/end", methods=["GET", "POST"])
 @login_required
-def board_mandate_end(slug, id):
+def mandate_end(slug, id):
     """End a running mandate (secretariat)."""
     coop = load_coop(slug, can_admin)
     mandate = child_or_404(BoardMandate, id, cooperative_id=coop.id)
@@ -129,14 +130,14 @@ def board_mandate_end(slug, id):
     if form.validate_on_submit() and run(
             lambda: svc.end_mandate(current_user, mandate, form.ends_on.data, form.reason.data),
             _("Mandate ended.")):
-        return redirect(url_for("gov.board", slug=slug))
-    return render_template("governance/board_mandate_end.html", coop=coop, m=mandate,
+        return redirect(url_for("board.overview", slug=slug))
+    return render_template("board/mandate_end.html", coop=coop, m=mandate,
                            form=form), 400 if form.is_submitted() else 200
 
 
 @bp.route("/c/<slug>/board/meetings", methods=["GET", "POST"])
 @login_required
-def board_meetings(slug):
+def meetings(slug):
     """The board's meetings: all of them for the board and the secretariat, who plan new ones
     here; the sociétaires see those whose minutes are published."""
     coop = load_coop(slug)
@@ -150,14 +151,14 @@ def board_meetings(slug):
                                                  form.agenda.data), _("Meeting planned."))
         if meeting is not None:
             return _back(coop, meeting)
-    return render_template("governance/board_meetings.html", coop=coop, runs=runs, form=form,
+    return render_template("board/meetings.html", coop=coop, runs=runs, form=form,
                            meetings=q.meetings(coop, everything=runs)), \
         400 if form.is_submitted() else 200
 
 
 @bp.get("/c/<slug>/board/meetings/<int:id>")
 @login_required
-def board_meeting(slug, id):
+def meeting(slug, id):
     """A meeting: agenda, attendance and quorum, minutes; the board's forms; prints cleanly."""
     coop = load_coop(slug)
     meeting = _meeting(coop, id)
@@ -176,7 +177,7 @@ def board_meeting(slug, id):
     approve = ApproveForm()
     approve.at_meeting.choices = [(m.id, f"{m.title}") for m in q.later_meetings(meeting)]
     return render_template(
-        "governance/board_meeting.html", coop=coop, m=meeting, runs=runs,
+        "board/meeting.html", coop=coop, m=meeting, runs=runs,
         anchor=anchor_of("board.minutes_approve", "board_meeting", meeting.id),
         board_member="board" in roles_in(current_user, coop), admin=can_admin(current_user, coop),
         sheet=list(zip(sheet, attendance.rows, strict=True)), attendance=attendance,
@@ -186,7 +187,7 @@ def board_meeting(slug, id):
 
 @bp.route("/c/<slug>/board/meetings/<int:id>/edit", methods=["GET", "POST"])
 @login_required
-def board_meeting_edit(slug, id):
+def meeting_edit(slug, id):
     """Change a meeting's title, date, place or agenda (board and secretariat)."""
     coop = load_coop(slug, can_run_board)
     meeting = _meeting(coop, id)
@@ -195,7 +196,7 @@ def board_meeting_edit(slug, id):
             lambda: svc.update_meeting(current_user, meeting, form.title.data, form.held_at.data,
                                        form.place.data, form.agenda.data), _("Meeting saved.")):
         return _back(coop, meeting)
-    return render_template("governance/board_meeting_edit.html", coop=coop, m=meeting,
+    return render_template("board/meeting_edit.html", coop=coop, m=meeting,
                            form=form), 400 if form.is_submitted() else 200
 
 
@@ -222,7 +223,7 @@ def _on_meeting(slug, id, action, success: str):
 
 @bp.post("/c/<slug>/board/meetings/<int:id>/attendance")
 @login_required
-def board_attendance(slug, id):
+def attendance(slug, id):
     """Record who was present, represented (and by whom), excused or absent."""
     rows = _presences(AttendanceForm())
     return _on_meeting(slug, id, lambda m: svc.record_attendance(current_user, m, rows),
@@ -231,7 +232,7 @@ def board_attendance(slug, id):
 
 @bp.post("/c/<slug>/board/meetings/<int:id>/minutes")
 @login_required
-def board_minutes(slug, id):
+def minutes(slug, id):
     """Save the draft minutes (board members)."""
     text = request.form.get("minutes", "")
     return _on_meeting(slug, id, lambda m: svc.save_minutes(current_user, m, text),
@@ -240,7 +241,7 @@ def board_minutes(slug, id):
 
 @bp.post("/c/<slug>/board/meetings/<int:id>/minutes/approve")
 @login_required
-def board_minutes_approve(slug, id):
+def minutes_approve(slug, id):
     """Record that the minutes were approved at a later meeting (board members)."""
     at_id = request.form.get("at_meeting", "")
     return _on_meeting(slug, id, lambda m: svc.approve_minutes(
@@ -250,7 +251,7 @@ def board_minutes_approve(slug, id):
 
 @bp.post("/c/<slug>/board/meetings/<int:id>/minutes/publish")
 @login_required
-def board_minutes_publish(slug, id):
+def minutes_publish(slug, id):
     """Publish approved minutes to the sociétaires (board and secretariat)."""
     return _on_meeting(slug, id, lambda m: svc.publish_minutes(current_user, m),
                        _("Minutes published to the sociétaires."))

@@ -1,3 +1,4 @@
 """CAE entrepreneurs' contracts (CAPE, then CESA): who may join the cooperative's circles and
 be paid for their time before becoming a sociétaire, and the legal delay to become one. Its
-routes hang off the `gov` blueprint (`views`); its table is in `models`."""
+routes are on its own blueprint (`blueprint`, `views`), its page in `templates/contracts/`; its
+table is in `models`."""

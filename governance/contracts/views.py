@@ -11,9 +11,10 @@ from flask_login import current_user, login_required
 
 from ..permissions import can_admin, can_see_contacts
 from ..platform.messages import register_messages
-from ..views.common import bp, child_or_404, load_coop, run
+from ..views.common import child_or_404, load_coop, run
 from . import queries as q
 from . import services as svc
+from .blueprint import bp
 from .forms import ContractForm, EndContractForm
 from .models import EntrepreneurContract
 
@@ -27,7 +28,7 @@ register_messages({
 
 @bp.route("/c/<slug>/contracts", methods=["GET", "POST"])
 @login_required
-def contracts(slug):
+def overview(slug):
     """Entrepreneurs' contracts, the late first; the secretariat records a new one."""
     coop = load_coop(slug, can_see_contacts)
     admin = can_admin(current_user, coop)
@@ -38,8 +39,8 @@ def contracts(slug):
         if run(lambda: svc.record_contract(current_user, coop, form.email.data,
                                            form.signed_on.data, form.cape_months.data),
                _("Contract recorded.")):
-            return redirect(url_for(".contracts", slug=slug))
-    return render_template("governance/contracts.html", coop=coop, form=form, admin=admin,
+            return redirect(url_for(".overview", slug=slug))
+    return render_template("contracts/overview.html", coop=coop, form=form, admin=admin,
                            end_form=EndContractForm(),
                            standings=q.standings(coop.id, date.today()),
                            today=date.today()), 400 if form.errors else 200
@@ -47,7 +48,7 @@ def contracts(slug):
 
 @bp.post("/c/<slug>/contracts/<int:contract_id>/end")
 @login_required
-def contract_end(slug, contract_id):
+def end(slug, contract_id):
     coop = load_coop(slug, can_admin)
     contract = child_or_404(EntrepreneurContract, contract_id, cooperative_id=coop.id)
     form = EndContractForm()
@@ -56,4 +57,4 @@ def contract_end(slug, contract_id):
             _("The end of the contract is recorded."))
     else:
         abort(400)
-    return redirect(url_for(".contracts", slug=slug))
+    return redirect(url_for(".overview", slug=slug))

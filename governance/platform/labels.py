@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 # Links that packages add to a cooperative's page: (endpoint, lazy label).
-COOP_LINKS: list[tuple[str, object]] = [("gov.capital", _l("Share capital")),
-                                         ("gov.board", _l("Board"))]
+COOP_LINKS: list[tuple[str, object]] = [("capital.overview", _l("Share capital")),
+                                         ("board.overview", _l("Board"))]
 
 
 def labeller(choices):

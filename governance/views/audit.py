@@ -5,10 +5,10 @@ import sqlalchemy as sa
 from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
+from ..blueprint import bp
 from ..models import AuditEntry, Cooperative
 from ..permissions import can_admin
 from ..platform.extensions import db
-from .common import bp
 
 PAGE = 100
 

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint,
     current_app,
     flash,
     redirect,
@@ -22,6 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from .. import login_guard
+from ..blueprint import auth_bp as bp
 from ..forms.auth import (
     ChangePasswordForm,
     InviteForm,
@@ -39,7 +39,6 @@ from ..platform.urls import db_id
 from ..services import accounts, register, sessions
 from .common import load_coop, run
 
-bp = Blueprint("auth", __name__)
 PENDING = "pending_login"  # in the signed session: who gave the right password, and when
 
 

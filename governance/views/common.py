@@ -1,9 +1,9 @@
-"""The `gov` blueprint and what its route modules share: the cooperative a URL names, and a
+"""What the route modules of governance and its features share: the cooperative a URL names, and a
 service call whose refusal becomes a message."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g
+from flask import abort, flash, g
 from flask_login import current_user
 
 from ..models import Cooperative
@@ -11,8 +11,6 @@ from ..permissions import can_see
 from ..platform.extensions import db
 from ..platform.messages import message
 from ..platform.service import DomainError, Forbidden
-
-bp = Blueprint("gov", __name__, template_folder="../templates")
 
 
 def load_coop(slug: str, allowed=can_see) -> Cooperative:

@@ -5,11 +5,12 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..blueprint import bp
 from ..capital import queries as capital_queries
 from ..forms.coops import SHARE_HINT, CollegesForm, NewCooperativeForm, RoleForm, StatutesForm
 from ..permissions import can_admin, can_see_register, platform_admin_required, roles_in
 from ..services import cooperatives as svc
-from .common import bp, load_coop, run
+from .common import load_coop, run
 
 
 @bp.get("/c/<slug>")

@@ -5,9 +5,9 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user, login_required
 
+from ..blueprint import bp
 from ..models import Cooperative, Membership
 from ..platform.extensions import db
-from .common import bp
 
 
 @bp.get("/")

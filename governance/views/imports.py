@@ -10,13 +10,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import register_csv
+from ..blueprint import bp
 from ..forms.imports import COLUMN_HELP, ConfirmForm, ImportForm
 from ..permissions import can_admin, can_see_contacts
 from ..platform import jobs
 from ..platform.messages import message, register_messages
 from ..platform.service import Forbidden
 from ..services import imports as svc
-from .common import bp, load_coop
+from .common import load_coop
 
 PREVIEW_ROWS = 50
 SHOWN_ERRORS = 1000

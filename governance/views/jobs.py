@@ -10,13 +10,14 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ..blueprint import bp
 from ..models import Job
 from ..permissions import can_admin
 from ..platform import jobs
 from ..platform.extensions import db, htmx
 from ..platform.messages import message
 from ..platform.service import Forbidden
-from .common import bp, load_coop
+from .common import load_coop
 
 # kind: (title, what is done, where to go next and its label, where to send a file again)
 PAGES = {
@@ -27,7 +28,7 @@ PAGES = {
     "capital_import": (
         _l("Import share movements"),
         lambda n: ngettext("%(num)s movement recorded.", "%(num)s movements recorded.", n),
-        "gov.capital", _l("See the share capital"), "gov.capital_import"),
+        "capital.overview", _l("See the share capital"), "capital.import_upload"),
 }
 
 

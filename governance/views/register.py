@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..blueprint import bp
 from ..capital import queries as cq
 from ..capital.rules import Balance
 from ..contracts.queries import late_count
@@ -19,7 +20,7 @@ from ..platform.messages import message
 from ..platform.urls import page_number
 from ..queries import member_voting_share, register_page
 from ..services import register as svc
-from .common import bp, load_coop, run
+from .common import load_coop, run
 
 
 @bp.get("/c/<slug>/members")

@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 
 from ...permissions import can_admin
 from ...platform.messages import register_messages
-from ...views.common import bp, child_or_404, load_coop, run
+from ...views.common import child_or_404, load_coop, run
 from .. import queries as q
+from ..blueprint import bp
 from ..forms import CampaignForm
 from ..models import CapitalCampaign
 from ..services.campaigns import CampaignDraft, create_campaign
@@ -27,7 +28,7 @@ register_messages({
 
 @bp.route("/c/<slug>/capital/campaigns", methods=["GET", "POST"])
 @login_required
-def capital_campaigns(slug):
+def campaigns(slug):
     """The cooperative's capital campaigns (any role); the secretariat opens a new one here."""
     coop = load_coop(slug)
     admin = can_admin(current_user, coop)
@@ -43,18 +44,18 @@ def capital_campaigns(slug):
                 starts_on=form.starts_on.data, deadline=form.deadline.data,
                 match_ratio=form.match_ratio.data or "1")), _("Campaign opened."))
             if campaign is not None:
-                return redirect(url_for("gov.capital_campaign", slug=slug, id=campaign.id))
+                return redirect(url_for("capital.campaign", slug=slug, id=campaign.id))
     if form.is_submitted():
         status = 400
-    return render_template("governance/campaigns.html", coop=coop, admin=admin, form=form,
+    return render_template("capital/campaigns.html", coop=coop, admin=admin, form=form,
                            lines=q.campaign_lines(coop)), status
 
 
 @bp.get("/c/<slug>/capital/campaigns/<int:id>")
 @login_required
-def capital_campaign(slug, id):
+def campaign(slug, id):
     """Where a campaign stands: partner, others, matched, progress, days left. Any role."""
     coop = load_coop(slug)
     campaign = child_or_404(CapitalCampaign, id, cooperative_id=coop.id)
-    return render_template("governance/campaign.html", coop=coop, c=campaign,
+    return render_template("capital/campaign.html", coop=coop, c=campaign,
                            p=q.campaign_progress(campaign), today=date.today())

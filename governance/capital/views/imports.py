@@ -12,8 +12,9 @@ from ...permissions import can_admin
 from ...platform import jobs
 from ...platform.messages import message, register_messages
 from ...services import imports as pending
-from ...views.common import bp, load_coop
+from ...views.common import load_coop
 from ...views.imports import PREVIEW_ROWS, SHOWN_ERRORS, confirm_upload, upload_step
+from ..blueprint import bp
 from ..services import imports as svc
 
 register_messages({
@@ -56,20 +57,20 @@ def _folder() -> Path:
 
 def _upload_page(coop, errors=(), status=200, form=None):
     shown = [(e.line, message(e.code, e.params)) for e in list(errors)[:SHOWN_ERRORS]]
-    return render_template("governance/capital_import.html", coop=coop,
+    return render_template("capital/import.html", coop=coop,
                            form=form or ImportForm(), columns=COLUMN_HELP, errors=shown,
                            error_count=len(errors)), status
 
 
 def _preview(coop, result, token, status=200):
-    return render_template("governance/capital_import_preview.html", coop=coop,
+    return render_template("capital/import_preview.html", coop=coop,
                            count=len(result.lines), rows=result.lines[:PREVIEW_ROWS],
                            form=ConfirmForm(token=token)), status
 
 
 @bp.route("/c/<slug>/capital/import", methods=["GET", "POST"])
 @login_required
-def capital_import(slug):
+def import_upload(slug):
     """Upload a movements file: its error report, or a preview to confirm. Secretariat only."""
     coop = load_coop(slug, can_admin)
     return upload_step(
@@ -81,7 +82,7 @@ def capital_import(slug):
 
 @bp.post("/c/<slug>/capital/import/confirm")
 @login_required
-def capital_import_confirm(slug):
+def import_confirm(slug):
     """Start recording every movement of a checked file, or none (after the response); its
     token works once. Secretariat only."""
     coop = load_coop(slug, can_admin)

@@ -21,9 +21,10 @@ from ...platform.messages import message
 from ...platform.service import DomainError
 from ...platform.urls import page_number
 from ...queries import member_voting_share
-from ...views.common import bp, load_coop, run
+from ...views.common import load_coop, run
 from .. import queries as cq
 from .. import rules
+from ..blueprint import bp
 from ..forms import CorrectionForm, MovementForm
 from ..services import ledger as svc
 
@@ -32,14 +33,14 @@ EXPORT_BATCH = 2000
 
 @bp.get("/c/<slug>/capital")
 @login_required
-def capital(slug):
+def overview(slug):
     """Capital now, over time, peak and floor; capital next to votes per college. Any role."""
     coop = load_coop(slug)
     summary, history = cq.capital_summary(coop), cq.capital_history(coop)
     chart = charts.line(history, title=_("Subscribed capital over time"), mark=summary.floor,
                         mark_label=_("floor %(amount)s", amount=money(summary.floor)))
     return render_template(
-        "governance/capital.html", coop=coop, s=summary, chart=chart,
+        "capital/overview.html", coop=coop, s=summary, chart=chart,
         months=cq.month_ends(history), queued=cq.queued_count(coop),
         scop_min={"capital": rules.SCOP_MIN_CAPITAL, "votes": rules.SCOP_MIN_VOTES},
         broken=summary.scop.broken() if summary.scop else set(),
@@ -48,13 +49,13 @@ def capital(slug):
 
 @bp.get("/c/<slug>/capital/movements")
 @login_required
-def capital_movements(slug):
+def movements(slug):
     """The register of share movements, newest first. Secretariat and board."""
     coop = load_coop(slug, can_see_contacts)
     size = current_app.config["REGISTER_PAGE_SIZE"]
     page = page_number()
     rows, total = cq.movement_rows(coop, page=page, size=size)
-    return render_template("governance/capital_movements.html", coop=coop, rows=rows,
+    return render_template("capital/movements.html", coop=coop, rows=rows,
                            total=total, page=page, pages=max(1, -(-total // size)),
                            admin=can_admin(current_user, coop),
                            form=CorrectionForm(on=date.today()))
@@ -62,7 +63,7 @@ def capital_movements(slug):
 
 @bp.get("/c/<slug>/capital/movements.csv")
 @login_required
-def capital_movements_csv(slug):
+def movements_csv(slug):
     """The register of movements as CSV (`;`, UTF-8 with BOM), streamed. Secretariat, board."""
     coop = load_coop(slug, can_see_contacts)
     run(lambda: svc.record_export(current_user, coop))
@@ -137,7 +138,7 @@ def _recorded(result) -> str:
 
 @bp.route("/c/<slug>/capital/movements/new", methods=["GET", "POST"])
 @login_required
-def capital_movement_new(slug):
+def movement_new(slug):
     """Record a subscription, release, transfer or reimbursement. Secretariat only."""
     coop = load_coop(slug, can_admin)
     form, warning = MovementForm(on=date.today()), None
@@ -149,15 +150,15 @@ def capital_movement_new(slug):
             result, warning = _record(_movement(form, member, other))
             if result is not None:
                 flash(_recorded(result), "success")
-                return redirect(url_for("gov.statement", slug=slug, number=number))
+                return redirect(url_for("capital.statement", slug=slug, number=number))
     status = 400 if form.is_submitted() else 200
-    return render_template("governance/capital_new.html", coop=coop, form=form,
+    return render_template("capital/movement_new.html", coop=coop, form=form,
                            warning=warning), status
 
 
 @bp.post("/c/<slug>/capital/movements/<int:number>/correct")
 @login_required
-def capital_correct(slug, number):
+def correct(slug, number):
     """Cancel a movement by its counter-movement (the original stays). Secretariat only."""
     coop = load_coop(slug, can_admin)
     movement = db.session.scalar(sa.select(ShareMovement).where(
@@ -168,25 +169,25 @@ def capital_correct(slug, number):
     if not form.validate_on_submit():
         for errors in form.errors.values():
             flash(" ".join(str(e) for e in errors), "error")
-        return redirect(url_for("gov.capital_movements", slug=slug))
+        return redirect(url_for("capital.movements", slug=slug))
     result, warning = _record(lambda: svc.record_correction(
         current_user, movement, on=form.on.data, reference=form.reference.data or "",
         acknowledge_warning=form.acknowledge.data))
     if warning:
-        return render_template("governance/capital_confirm.html", coop=coop, form=form,
+        return render_template("capital/movement_confirm.html", coop=coop, form=form,
                                number=number, warning=warning), 400
     if result is not None:
         flash(_("Movement no. %(number)s corrected by movement no. %(correction)s.",
                 number=number, correction=result.number), "success")
-    return redirect(url_for("gov.capital_movements", slug=slug))
+    return redirect(url_for("capital.movements", slug=slug))
 
 
 @bp.get("/c/<slug>/capital/queue")
 @login_required
-def capital_queue(slug):
+def queue(slug):
     """The reimbursements waiting for room above the floor, in the order they will be paid."""
     coop = load_coop(slug, can_admin)
-    return render_template("governance/capital_queue.html", coop=coop,
+    return render_template("capital/queue.html", coop=coop,
                            lines=cq.reimbursement_queue(coop), s=cq.capital_summary(coop))
 
 
@@ -205,7 +206,7 @@ def statement(slug, number):
             abort(404)
     st = cq.member_statement(m)
     return render_template(
-        "governance/statement.html", coop=coop, m=m, st=st, today=date.today(),
+        "capital/statement.html", coop=coop, m=m, st=st, today=date.today(),
         vote_share=member_voting_share(m),
         capital_share=cq.share_of(st.balance.subscribed, cq.capital_now(coop)),
         queued=[line for line in st.requests if line.place],
