@@ -1,7 +1,6 @@
 """coopgov application factory: `flask --app app run`."""
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask, current_app, g, render_template, request, session
@@ -11,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from governance.platform import extensions as ext
-from governance.platform import jobs, mail_queue
+from governance.platform import health, jobs, logs, mail_queue
 from governance.platform.config import from_environment
 
 ERROR_TITLES = {
@@ -53,7 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(from_environment(app.instance_path))
     app.config.update(config or {})
-    logging.basicConfig(level=logging.INFO)
+    logs.configure(app.config["LOG_FORMAT"])
     if app.config["PROXY_COUNT"]:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
@@ -99,6 +98,16 @@ def create_app(config: dict | None = None) -> Flask:
     def healthz():
         """Liveness probe (and the benchmarks' bare endpoint): no session, no database."""
         return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.get("/readyz")
+    def readyz():
+        """Readiness probe: the database answers at the migrations' head, Redis answers.
+        Names and levels only (the details are for `flask doctor`, not for the public)."""
+        checks = health.ready()
+        ready = all(c.level != "problem" for c in checks)
+        body = "".join(f"{c.name}: {c.level}\n" for c in checks)
+        return (("ready\n" if ready else "not ready\n") + body, 200 if ready else 503,
+                {"Content-Type": "text/plain; charset=utf-8"})
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

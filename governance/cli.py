@@ -131,6 +131,9 @@ def reset_second_factor(email):
 
 
 def register(app: Flask) -> None:
+    from . import ops_cli
+    for command in (ops_cli.doctor, ops_cli.backup, ops_cli.restore):
+        app.cli.add_command(command)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(mail_cli)

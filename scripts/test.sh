@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-source scripts/setup-venv.sh
+COOPGOV_EXTRAS=dev source scripts/setup-venv.sh
 
 if [ ! -x /usr/bin/chromium ]; then
   if [ "${CI:-}" = "true" ]; then

@@ -234,8 +234,8 @@ MATRIX = {
                                 (LOGIN, 403, 403, 403, 404, 404), None),
 }
 # Reachable by anyone by design (log in, language, password reset, invitation links, assets).
-PUBLIC = {"static", "healthz", "auth.login", "auth.login_code", "auth.logout", "auth.language",
-          "auth.accept", "auth.reset_request", "auth.reset"}
+PUBLIC = {"static", "healthz", "readyz", "auth.login", "auth.login_code", "auth.logout",
+          "auth.language", "auth.accept", "auth.reset_request", "auth.reset"}
 
 
 @pytest.fixture

@@ -53,4 +53,5 @@ def from_environment(instance_path: str) -> dict:
         "REGISTER_PAGE_SIZE": 50,
         # Number of reverse proxies in front of the site (for client addresses in rate limits).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),  # "json": one JSON object a line
     }

@@ -54,7 +54,8 @@ def _outbox_write(msg: EmailMessage) -> Path:
     return path
 
 
-def _connect(stack: ExitStack) -> smtplib.SMTP:
+def connect(stack: ExitStack) -> smtplib.SMTP:
+    """An SMTP connection (TLS and login as configured), closed with `stack`."""
     cfg = current_app.config
     smtp = stack.enter_context(smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=30))
     if cfg["MAIL_USE_TLS"]:
@@ -101,7 +102,7 @@ class Mailer:
         msg = build(to, subject, body_text)
         try:
             if self._smtp is None:
-                self._smtp = _connect(self._stack)
+                self._smtp = connect(self._stack)
             self._smtp.send_message(msg)
         except (OSError, smtplib.SMTPException) as err:
             self.close()

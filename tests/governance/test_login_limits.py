@@ -19,6 +19,7 @@ import pytest
 from governance import login_guard
 from governance.rules import login as rules
 from tests.conftest import DATABASE_URL, PASSWORD
+from tests.servers import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,12 +73,6 @@ def test_the_owner_s_own_browser_is_not_locked_out_by_a_stranger(app, make_perso
     assert _try(owner, "ada@example.org", PASSWORD, "192.0.2.1").status_code == 302
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _redis_url() -> str | None:
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
@@ -101,19 +96,14 @@ def test_the_address_limit_holds_across_four_workers(app, tmp_path, storage):
         env["REDIS_URL"] = _redis_url()
         import redis
         redis.Redis.from_url(env["REDIS_URL"]).flushdb()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}",
          "--chdir", str(tmp_path), "--pythonpath", str(ROOT), "app:create_app()"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         statuses = []
         for i in range(15):
             opener = urllib.request.build_opener(
