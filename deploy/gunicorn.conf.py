@@ -6,13 +6,16 @@ import os
 
 # Where to listen: the reverse proxy forwards here (BIND).
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# Sync workers: 2 per core plus one, at most 16 (WEB_CONCURRENCY). Each holds a database
+# Workers: 2 per core plus one, at most 16 (WEB_CONCURRENCY). Each holds a database
 # connection pool of 5 (+10 overflow): mind PostgreSQL's max_connections with several instances.
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 16))
+# Threads per worker (THREADS): above 1, gunicorn's threaded worker (scripts/run.sh on SQLite).
+threads = int(os.environ.get("THREADS", "1"))
 # A request taking longer is killed and logged (long work runs as a job, not in a request).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30  # on restart, requests under way get this long to finish
 keepalive = 5  # seconds an idle connection from the proxy stays open
+control_socket_disable = True  # no control socket: several instances share a machine
 # A worker is replaced after this many requests, spread so they are not all replaced at once.
 max_requests, max_requests_jitter = 2000, 200
 # Only these addresses may say X-Forwarded-Proto (FORWARDED_ALLOW_IPS); the app reads

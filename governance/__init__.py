@@ -24,7 +24,7 @@ def register_governance(app: Flask) -> None:
     from .contracts import models as contract_models  # noqa: F401
     from .contracts import views as contract_views  # noqa: F401
     from .contracts.blueprint import bp as contracts_bp
-    from .platform import formatting  # noqa: F401
+    from .platform import formatting, mail_queue, scheduler
     from .platform.extensions import login_manager
     from .services import sessions
 
@@ -38,3 +38,5 @@ def register_governance(app: Flask) -> None:
     for blueprint in (auth_bp, bp, capital_bp, board_bp, contracts_bp):
         app.register_blueprint(blueprint)
     cli.register(app)
+    # what a stopped process left in the mail queue, and the retries of failed messages
+    scheduler.add("mail.send", 60, lambda: "{} sent, {} failed".format(*mail_queue.send_queued()))

@@ -1,5 +1,5 @@
-"""`flask demo`, `flask audit verify`, `flask mail send`, `flask translate extract|update|
-compile`, `flask accounts reset-second-factor`."""
+"""`flask demo`, `flask audit verify`, `flask mail send|failed|retry`, `flask translate
+extract|update|compile`, `flask accounts reset-second-factor`."""
 from __future__ import annotations
 
 import subprocess
@@ -115,6 +115,30 @@ def mail_send():
         sys.exit(1)
 
 
+@mail_cli.command("failed")
+def mail_failed():
+    """List the messages given up after their last attempt (the dead letters)."""
+    from .platform.mail_queue import MAX_ATTEMPTS, given_up
+    letters = given_up()
+    for mail in letters:
+        click.echo(f"{mail.id}\t{mail.created_at:%Y-%m-%d %H:%M}\t{mail.to}\t{mail.subject}"
+                   f"\t{mail.last_error}")
+    click.echo(f"{len(letters)} message(s) given up after {MAX_ATTEMPTS} attempts; "
+               f"`flask mail retry --all` (or IDs) puts them back in the queue.")
+
+
+@mail_cli.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "every", is_flag=True, help="Every given-up message.")
+def mail_retry(ids, every):
+    """Put given-up messages back in the queue (the clock sends them within a minute)."""
+    from .platform.mail_queue import try_again
+    if not ids and not every:
+        click.echo("name the messages' ids (flask mail failed lists them), or --all", err=True)
+        sys.exit(2)
+    click.echo(f"{try_again(None if every else list(ids))} message(s) back in the queue.")
+
+
 @accounts_cli.command("reset-second-factor")
 @click.argument("email")
 def reset_second_factor(email):
@@ -132,7 +156,8 @@ def reset_second_factor(email):
 
 def register(app: Flask) -> None:
     from . import ops_cli
-    for command in (ops_cli.doctor, ops_cli.backup, ops_cli.restore):
+    for command in (ops_cli.doctor, ops_cli.backup, ops_cli.restore, ops_cli.clock,
+                    ops_cli.worker):
         app.cli.add_command(command)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(audit_cli)

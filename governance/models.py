@@ -249,6 +249,17 @@ class SiteMeta(db.Model):
     value: Mapped[str] = mapped_column(sa.Text)
 
 
+class ScheduledRun(db.Model):
+    """One run of a scheduled task in one period (`platform.scheduler`): its key lets a single
+    instance in."""
+
+    task: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    slot: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(sa.String(200), default="")
+
+
 class MovementKind(enum.StrEnum):
     SUBSCRIPTION = "subscription"
     RELEASE = "release"  # payment of the unpaid part of shares already subscribed
@@ -380,6 +391,7 @@ class QueuedMail(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    claimed_at: Mapped[datetime | None]  # by a sender, until sent (or LEASE passed)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.String(300), default="")
 

@@ -1,4 +1,5 @@
-"""The operator's commands: `flask doctor`, `flask backup FILE`, `flask restore FILE`."""
+"""The operator's commands: `flask doctor`, `flask backup FILE`, `flask restore FILE`,
+`flask clock`, `flask worker`."""
 from __future__ import annotations
 
 import sys
@@ -52,3 +53,29 @@ def restore(file: Path):
         sys.exit(1)
     click.echo(f"restored {tables} tables from {file}; now check it: flask --app app audit "
                f"verify")
+
+
+@click.command("clock")
+@click.option("--once", is_flag=True, help="Run the tasks due now, then exit (for cron).")
+def clock(once: bool):
+    """Run the scheduled tasks (closing votes at their time, the mail queue's retries), each
+    once per period however many instances run the clock; every 10 s until stopped."""
+    from .platform import scheduler
+    if once:
+        done = scheduler.tick()
+        click.echo("; ".join(f"{name}: {outcome}" for name, outcome in done.items())
+                   or "nothing due: this period's tasks already ran")
+        return
+    scheduler.forever()
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="One pass over the queue, then exit.")
+def worker(once: bool):
+    """Run the queued jobs (imports) and send the queued mail, with JOBS=worker; start as
+    many as needed, on any instance: each job and message is taken by one worker."""
+    from .platform import worker as work
+    if once:
+        click.echo(", ".join(f"{k} {v}" for k, v in work.once().items()))
+        return
+    work.forever()

@@ -44,12 +44,12 @@ setup_venv() {
   if [ "$have" != "$want dev" ] && { [ -n "$extras" ] || [ "$have" != "$want" ]; }; then
     if [ -n "$extras" ]; then
       echo "==> installing coopgov with its test tools into .venv (pip install -e '.[dev]';" \
-           "about 2 minutes the first time)"
+           "up to 3 minutes the first time)"
       with_progress "pip install" "$venv/bin/python" -m pip install --disable-pip-version-check \
         -e ".[dev]"
       echo "$want dev" > "$stamp"
     else
-      echo "==> installing coopgov into .venv (pip install -e .; about 1 minute the first time)"
+      echo "==> installing coopgov into .venv (pip install -e .; up to 2 minutes the first time)"
       with_progress "pip install" "$venv/bin/python" -m pip install --disable-pip-version-check \
         -e .
       echo "$want" > "$stamp"

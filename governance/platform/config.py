@@ -53,5 +53,8 @@ def from_environment(instance_path: str) -> dict:
         "REGISTER_PAGE_SIZE": 50,
         # Number of reverse proxies in front of the site (for client addresses in rate limits).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        # "thread": jobs and mail in threads of the web process (the embedded default);
+        # "worker": left in the database's queue for `flask worker` (production).
+        "JOBS": os.environ.get("JOBS", "thread"),
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),  # "json": one JSON object a line
     }

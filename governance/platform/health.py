@@ -119,6 +119,11 @@ def configuration() -> list[Check]:
         found.append(Check("database kind", "warning",
                            "the database is SQLite: fine for one server process, use "
                            "PostgreSQL (DATABASE_URL) for several workers or instances"))
+    if url.get_backend_name() != "sqlite":
+        found.append(_setting("jobs", config["JOBS"] == "worker",
+                              "JOBS=worker: imports and mail wait in the queue for `flask worker`",
+                              "JOBS is not worker: imports and mail run in threads of the web "
+                              "workers; set JOBS=worker and run `flask worker`"))
     found.append(_setting("redis url", config.get("REDIS_URL"), "REDIS_URL is set",
                           "REDIS_URL is not set: login limits are kept in the database "
                           "(correct, but slower under an attack)"))

@@ -2,10 +2,11 @@
 
 An import's confirmation is too long for a request (26,000 lines take minutes): `submit` keeps
 the checked file in a `Job` row, and the job runs after the response, in a thread of the web
-process (inline when testing). The work is ONE transaction that also marks the job done, so
-that a job is done exactly when its work committed. Its progress goes through a channel that
-does not wait for that transaction: a second, autocommit connection on PostgreSQL, a file in
-the instance folder on SQLite (whose single writer is busy with the work).
+process (inline when testing), or, with JOBS=worker, in `flask worker` (`platform.worker`).
+The work is ONE transaction that also marks the job done, so that a job is done exactly when
+its work committed. Its progress goes through a channel that does not wait for that
+transaction: a second, autocommit connection on PostgreSQL, a file in the instance folder on
+SQLite (whose single writer is busy with the work).
 
 A job whose work failed, or whose process died (no progress for STALE), can be tried again
 from the kept file (`retry`), once: a conditional update on its attempt number lets a single
@@ -122,7 +123,8 @@ def init_app(app) -> None:
 
 
 def start(app, job_id: int) -> None:
-    """Run the job in a thread of this process, or now when `JOBS_INLINE` (tests)."""
+    """Run the job in a thread of this process, or now when `JOBS_INLINE` (tests); with
+    JOBS=worker, leave it in the queue for `flask worker`."""
     def work():
         with app.app_context():
             try:
@@ -132,6 +134,8 @@ def start(app, job_id: int) -> None:
             finally:
                 db.session.remove()
 
+    if app.config["JOBS"] == "worker":
+        return
     if app.config.get("JOBS_INLINE", app.testing):
         work()
     else:

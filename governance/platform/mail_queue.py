@@ -9,6 +9,7 @@ process left and retries failures, up to MAX_ATTEMPTS.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g, has_app_context, has_request_context, url_for
@@ -19,7 +20,8 @@ from .clock import utcnow
 from .extensions import db
 from .mail import Mailer, MailError, in_background
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 5  # then the message is given up: `flask mail failed` lists it
+LEASE = timedelta(minutes=5)  # a claim older than this was a sender that died
 
 
 def queue(to: str, subject: str, body: str) -> None:
@@ -30,11 +32,12 @@ def queue(to: str, subject: str, body: str) -> None:
 
 def init_app(app) -> None:
     """Send what a request queued once its response is ready, in the mail thread: no view
-    has to remember to (a message whose service rolled back was never queued)."""
+    has to remember to (a message whose service rolled back was never queued). With
+    JOBS=worker, `flask worker` sends it instead, within a second."""
 
     @app.after_request
     def _send_queued_mail(response):
-        if g.pop("mail_queued", False):
+        if g.pop("mail_queued", False) and app.config["JOBS"] != "worker":
             send_in_background()
         return response
 
@@ -59,30 +62,55 @@ def link(endpoint: str, **values) -> str:
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
+def waiting(now):
+    """Unsent, not given up, and claimed by no living sender (a sender that died holding a
+    claim for LEASE lost it: its message is sent again, at least once in all)."""
+    return sa.and_(QueuedMail.sent_at.is_(None), QueuedMail.attempts < MAX_ATTEMPTS,
+                   sa.or_(QueuedMail.claimed_at.is_(None), QueuedMail.claimed_at < now - LEASE))
+
+
 def send_queued() -> tuple[int, int]:
     """Send every waiting message once; (sent, failed)."""
-    ids = db.session.scalars(sa.select(QueuedMail.id).where(
-        QueuedMail.sent_at.is_(None), QueuedMail.attempts < MAX_ATTEMPTS)
-        .order_by(QueuedMail.id)).all()
+    ids = db.session.scalars(sa.select(QueuedMail.id).where(waiting(utcnow()))
+                             .order_by(QueuedMail.id)).all()
     sent = failed = 0
     with Mailer() as mailer:  # one connection to the mail server for the whole queue
         for mail_id in ids:
+            now = utcnow()
             claimed = db.session.execute(
-                sa.update(QueuedMail).where(QueuedMail.id == mail_id, QueuedMail.sent_at.is_(None),
-                                            QueuedMail.attempts < MAX_ATTEMPTS)
-                .values(attempts=QueuedMail.attempts + 1, sent_at=utcnow())).rowcount
+                sa.update(QueuedMail).where(QueuedMail.id == mail_id, waiting(now))
+                .values(attempts=QueuedMail.attempts + 1, claimed_at=now)).rowcount
             db.session.commit()  # the claim: another sender now skips this message
             if not claimed:
                 continue
             mail = db.session.get(QueuedMail, mail_id)
             try:
                 mailer.send(mail.to, mail.subject, mail.body)
+                mail.sent_at = utcnow()
                 sent += 1
             except MailError as err:
-                mail.sent_at, mail.last_error = None, str(err)[:300]
+                mail.claimed_at, mail.last_error = None, str(err)[:300]
                 failed += 1
             db.session.commit()
     return sent, failed
+
+
+def given_up() -> list[QueuedMail]:
+    """The dead letters: messages that failed MAX_ATTEMPTS times."""
+    return list(db.session.scalars(sa.select(QueuedMail).where(
+        QueuedMail.sent_at.is_(None), QueuedMail.attempts >= MAX_ATTEMPTS)
+        .order_by(QueuedMail.id)))
+
+
+def try_again(ids: list[int] | None) -> int:
+    """Put given-up messages (those of `ids`, else all) back in the queue; how many."""
+    stmt = sa.update(QueuedMail).where(QueuedMail.sent_at.is_(None),
+                                       QueuedMail.attempts >= MAX_ATTEMPTS)
+    if ids is not None:
+        stmt = stmt.where(QueuedMail.id.in_(ids))
+    count = db.session.execute(stmt.values(attempts=0, claimed_at=None)).rowcount
+    db.session.commit()
+    return count
 
 
 def send_in_background() -> None:

@@ -62,3 +62,42 @@ def test_failures_stay_queued_and_the_command_retries_them(app, smart, runner):
     assert result.exit_code == 0 and "6 message(s) sent, 0 failed" in result.output
     with app.app_context():
         assert send_queued() == (0, 0)  # claimed and sent once: never again
+
+
+def test_a_sender_that_died_holding_a_claim_loses_it_after_the_lease(app, smart):
+    from datetime import timedelta
+
+    from governance.platform.clock import utcnow
+    from governance.platform.mail_queue import LEASE
+    coop, admin, _ = smart
+    with app.test_request_context():
+        svc.open_vote(admin, new_vote(coop, admin, open_now=False))
+    [first, *others] = queued()
+    first.claimed_at, first.attempts = utcnow(), 1  # claimed, then the process was killed
+    db.session.commit()
+    assert send_queued() == (5, 0)  # a live claim is left alone
+    first.claimed_at = utcnow() - LEASE - timedelta(seconds=1)
+    db.session.commit()
+    assert send_queued() == (1, 0)  # the dead sender's message is not lost
+    assert queued(sent=False) == []
+
+
+def test_given_up_messages_are_listed_and_put_back(app, smart, runner):
+    from governance.platform.mail_queue import MAX_ATTEMPTS
+    coop, admin, _ = smart
+    with app.test_request_context():
+        svc.open_vote(admin, new_vote(coop, admin, open_now=False))
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)  # nothing listens there
+    for _ in range(MAX_ATTEMPTS):
+        assert send_queued() == (0, 6)
+    assert send_queued() == (0, 0)  # given up
+    listed = runner.invoke(args=["mail", "failed"])
+    assert "6 message(s) given up after 5 attempts" in listed.output
+    assert all(m.to in listed.output for m in queued())
+    assert runner.invoke(args=["mail", "retry"]).exit_code == 2
+    one = queued()[0].id
+    assert "1 message(s) back" in runner.invoke(args=["mail", "retry", str(one)]).output
+    app.config.update(MAIL_SERVER=None)
+    assert send_queued() == (1, 0)
+    assert "5 message(s) back" in runner.invoke(args=["mail", "retry", "--all"]).output
+    assert send_queued() == (5, 0)

@@ -15,7 +15,7 @@ from tests.conftest import is_postgres
 from tests.servers import free_port  # nobody listens there
 
 GOOD = {"AUDIT_KEYS": "set", "REDIS_URL": None, "HTTPS": True, "PROXY_COUNT": 1,
-        "TWO_FACTOR_REQUIRED": True, "MAIL_SERVER": None}
+        "TWO_FACTOR_REQUIRED": True, "MAIL_SERVER": None, "JOBS": "worker"}
 
 
 @pytest.fixture
@@ -85,10 +85,12 @@ def test_doctor_names_each_problem_in_plain_words(runner, configured, behind):
 
 def test_doctor_warns_of_settings_left_at_their_defaults(runner, configured, monkeypatch):
     monkeypatch.delenv("SECRET_KEY")
-    configured(AUDIT_KEYS=None, HTTPS=False, PROXY_COUNT=0, TWO_FACTOR_REQUIRED=False)
+    configured(AUDIT_KEYS=None, HTTPS=False, PROXY_COUNT=0, TWO_FACTOR_REQUIRED=False,
+               JOBS="thread")
     result = runner.invoke(args=["doctor"])
     assert result.exit_code == 0, result.output  # it serves, not as production should
-    assert {"secret key", "audit keys", "https", "second factor"} <= _warned(result.output)
+    expected = {"secret key", "audit keys", "https", "second factor"}
+    assert expected | ({"jobs"} if is_postgres() else set()) <= _warned(result.output)
 
 
 def test_doctor_refuses_a_short_secret_key(runner, configured, app, monkeypatch):

@@ -17,26 +17,15 @@ from governance.platform.clock import utcnow
 from governance.platform.extensions import db
 from governance.services.imports import import_register
 from governance.services.register import NewMember, add_member
+from tests.governance.platform.conftest import COLLEGES
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = (ROOT / "docs" / "register-sample.csv").read_bytes()
-COLLEGES = [("entrepreneurs", "E", "2/5"), ("permanents", "P", "1/5"), ("structures", "S", "3/20"),
-            ("soutiens", "So", "3/20"), ("partenaires", "Pa", "1/10")]
 
 
 @pytest.fixture(autouse=True)
 def english(client):
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-
-@pytest.fixture
-def coop(make_coop):
-    return make_coop("smartfr", colleges=COLLEGES)
-
-
-@pytest.fixture
-def admin(coop, make_person):
-    return make_person("admin@example.org", "Anne", "Admin", roles={coop: "admin"})
 
 
 def members(coop) -> int:
