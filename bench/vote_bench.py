@@ -483,14 +483,15 @@ def server_env(url: str, secret_key: str, relay_port: int | None) -> dict:
 
 def start_server(url: str, secret_key: str, port: int, workers: int, threads: int, log: Path,
                  relay_port: int | None = None, app_spec: str = "app:create_app()",
-                 timeout: int = 120):
+                 timeout: int = 120, env: dict | None = None):
     cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
            "--backlog", "4096", "--timeout", str(timeout), "--log-level", "warning"]
     if threads > 1:
         cmd += ["--threads", str(threads)]  # gthread workers
     cmd.append(app_spec)  # `bench.floor:create_app()` adds the floor endpoint
     out = log.open("wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(url, secret_key, relay_port), stdout=out,
+    env = server_env(url, secret_key, relay_port) | (env or {})
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True)
     out.close()
