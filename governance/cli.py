@@ -139,6 +139,29 @@ def mail_retry(ids, every):
     click.echo(f"{try_again(None if every else list(ids))} message(s) back in the queue.")
 
 
+@accounts_cli.command("create-admin")
+@click.argument("email")
+@click.option("--first-name", default="", help="Their first name.")
+@click.option("--last-name", default="", help="Their last name.")
+@click.password_option(help="Asked twice, hidden, when not given.")
+def create_admin(email, first_name, last_name, password):
+    """Create the first account of a new site: a platform administrator (who creates the
+    cooperatives and invites everyone else). They set up a second factor at first login."""
+    from flask_babel import force_locale
+
+    from .platform.messages import message
+    from .platform.service import DomainError
+    from .services.accounts import create_platform_admin
+    try:
+        person = create_platform_admin(email, first_name, last_name, password)
+    except DomainError as err:
+        with force_locale("en"):
+            click.echo(f"refused: {message(err.code, err.params)}", err=True)
+        sys.exit(1)
+    click.echo(f"{person.email}: platform administrator created; journaled as "
+               f"account.create_admin.")
+
+
 @accounts_cli.command("reset-second-factor")
 @click.argument("email")
 def reset_second_factor(email):

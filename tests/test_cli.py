@@ -193,3 +193,19 @@ def test_entries_from_before_macs_are_signed_once(runner, make_coop, make_person
     assert runner.invoke(args=["audit", "sign-unsigned"]).output.startswith(
         f"{len(_journal_ids())} entries signed")
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+
+
+def test_the_first_platform_administrator_is_created_from_the_command_line(runner):
+    result = runner.invoke(args=["accounts", "create-admin", "Ops@Example.org", "--first-name",
+                                 "Olga", "--password", "a long passphrase"])
+    assert result.exit_code == 0, result.output
+    person = db.session.scalar(sa.select(Person).where(Person.email == "ops@example.org"))
+    assert person.is_platform_admin and person.password_hash.startswith("$argon2")
+    assert db.session.scalar(sa.select(AuditEntry.action)) == "account.create_admin"
+    again = runner.invoke(args=["accounts", "create-admin", "ops@example.org",
+                                "--password", "a long passphrase"])
+    assert again.exit_code == 1 and "ops@example.org already has an account" in again.output
+    short = runner.invoke(args=["accounts", "create-admin", "new@example.org",
+                                "--password", "short"])
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    assert _count(Person) == 1

@@ -46,6 +46,7 @@ register_messages({
     "same_password": _l("The new password must differ from the current one."),
     "password_conflict": _l("Your password was changed meanwhile; nothing was saved."),
     "email_required": _l("The email address is required."),
+    "email_taken": _l("%(email)s already has an account."),
     "unknown_role": _l("“%(role)s” is not a role in a cooperative."),
     "not_a_natural_person": _l("%(email)s belongs to a legal person, which cannot log in."),
     "account_inactive": _l("The account of %(email)s is deactivated; a platform administrator "
@@ -303,3 +304,22 @@ def set_locale(person: Person, locale: str) -> None:
     if person.locale != locale:
         person.locale = locale
         record(person, "account.locale", "person", person.id, after={"locale": locale})
+
+
+@service
+def create_platform_admin(email: str, first_name: str, last_name: str, password: str) -> Person:
+    """The first account of a new site (`flask accounts create-admin`, run by the operator):
+    a platform administrator, who then creates the cooperatives and invites the others."""
+    address = normalise_email(email)
+    if not address or "@" not in address:
+        raise DomainError("email_required", {})
+    if find_by_email(address) is not None:
+        raise DomainError("email_taken", {"email": address})
+    _check_password(password)
+    person = Person(email=address, first_name=first_name.strip(), last_name=last_name.strip(),
+                    search_name=f"{first_name} {last_name}".strip().lower(),
+                    password_hash=hash_password(password), is_platform_admin=True)
+    db.session.add(person)
+    db.session.flush()
+    record(SYSTEM, "account.create_admin", "person", person.id, after={"email": address})
+    return person
