@@ -152,3 +152,70 @@ def test_each_instance_s_clock_runs_each_task_once_in_all():
     assert all(clock.returncode == 0 for clock in clocks), outputs
     said = "\n".join(outputs)
     assert said.count("votes.close-due:") == 1 and said.count("mail.send:") == 1, outputs
+
+
+def _register(lines: int) -> bytes:
+    header = ("number;kind;last_name;first_name;legal_name;email;address;representative_email;"
+              "college;category;status;applied_on;admitted_on;admission_ref;email_consent")
+    rows = [f";natural;Membre{i};Anne;;m{i}@example.net;;;entrepreneurs;"
+            f"entrepreneur·e salarié·e;admis;2022-01-10;2022-03-15;CA 2022-03;oui"
+            for i in range(lines)]
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def _worker(tmp_path, name: str) -> subprocess.Popen:
+    with (tmp_path / f"{name}.log").open("wb") as log:
+        return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker"],
+                                cwd=ROOT, env=_env() | {"JOB_STALE_S": "2"}, stdout=log,
+                                stderr=subprocess.STDOUT)
+
+
+def _job_row(job_id: int):
+    from governance.models import Job
+    with db.engine.connect() as conn:
+        return conn.execute(sa.select(Job.state, Job.done, Job.attempts)
+                            .where(Job.id == job_id)).one()
+
+
+def test_a_worker_killed_mid_import_loses_nothing(tmp_path, make_coop, make_person):
+    """kill -9 of the worker in the middle of an import: nothing of it is written (one
+    transaction), and another worker takes the job again once its heartbeat is stale."""
+    import time
+
+    from governance.models import AuditEntry, Job, Membership
+    from tests.governance.platform.conftest import COLLEGES
+    _redis_or_skip()
+    coop = make_coop("smartfr", colleges=COLLEGES)
+    admin = make_person("admin@example.org", roles={coop: "admin"})
+    data = _register(400)
+    job = Job(kind="register_import", cooperative_id=coop.id, person_id=admin.id, data=data,
+              sha256="0" * 64)
+    db.session.add(job)
+    db.session.commit()
+    first = _worker(tmp_path, "first")
+    try:
+        deadline = time.monotonic() + 60
+        while (_job_row(job.id).done < 50 and _job_row(job.id)[0] in ("queued", "running")
+               and time.monotonic() < deadline):
+            time.sleep(0.1)
+        assert _job_row(job.id)[0] == "running" and _job_row(job.id).done >= 50, \
+            db.session.scalar(sa.select(Job.result).where(Job.id == job.id))
+    finally:
+        first.kill()  # SIGKILL: no cleanup of any kind
+        first.wait(10)
+    members = sa.select(sa.func.count()).select_from(Membership)
+    assert db.session.scalar(members) == 0  # all or nothing
+
+    second = _worker(tmp_path, "second")
+    try:
+        deadline = time.monotonic() + 120
+        while _job_row(job.id)[0] != "done" and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        second.terminate()
+        second.wait(10)
+    assert _job_row(job.id)[0::2] == ("done", 2), (tmp_path / "second.log").read_text()[-2000:]
+    db.session.expire_all()
+    assert db.session.scalar(members) == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "job.requeue")) == 1

@@ -56,5 +56,6 @@ def from_environment(instance_path: str) -> dict:
         # "thread": jobs and mail in threads of the web process (the embedded default);
         # "worker": left in the database's queue for `flask worker` (production).
         "JOBS": os.environ.get("JOBS", "thread"),
+        "JOB_STALE_S": int(os.environ.get("JOB_STALE_S", "60")),  # a job's process died
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),  # "json": one JSON object a line
     }

@@ -37,7 +37,8 @@ from .journal import record
 from .service import Forbidden, service
 
 STATES = ("queued", "running", "done", "refused", "failed")
-STALE = timedelta(seconds=60)  # no progress for this long: the process running it has died
+# No progress for this long: the process running it has died (JOB_STALE_S changes it).
+STALE = timedelta(seconds=60)
 KEEP = timedelta(hours=24)  # a failed job's file is kept this long for a retry
 BEAT_S = 0.5  # at most one progress write per this many seconds
 SHOWN_ERRORS = 1000
@@ -78,7 +79,7 @@ def can_retry(job: Job) -> bool:
     """A job that failed, or whose process died, with its file still kept."""
     if job.state == "running":
         beat = progress(job)[2] or job.created_at
-        return utcnow() - beat > STALE
+        return utcnow() - beat > timedelta(seconds=current_app.config["JOB_STALE_S"])
     return job.state == "failed" and utcnow() - job.created_at < KEEP
 
 
