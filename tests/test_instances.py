@@ -1,7 +1,8 @@
 """Two instances on one database, as docs/deploy.md runs them: two gunicorn servers on two
 ports with the shipped config, one PostgreSQL, one Redis. A session opened on one is valid on
 the other and ends on both; one voter casting on both at once gets one ballot; the login
-limit counts the guesses sent to either; each instance's clock runs each task once in all."""
+limit counts the guesses sent to either; each instance's clock runs each task once in all; a
+worker killed in the middle of an import loses nothing."""
 from __future__ import annotations
 
 import http.cookiejar
