@@ -136,7 +136,10 @@ def mail_retry(ids, every):
     if not ids and not every:
         click.echo("name the messages' ids (flask mail failed lists them), or --all", err=True)
         sys.exit(2)
-    click.echo(f"{try_again(None if every else list(ids))} message(s) back in the queue.")
+    from .platform.extensions import db
+    again = try_again(None if every else list(ids))
+    db.session.commit()
+    click.echo(f"{len(again)} message(s) back in the queue.")
 
 
 @accounts_cli.command("create-admin")

@@ -387,6 +387,9 @@ class QueuedMail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to: Mapped[str] = mapped_column(sa.String(320))
+    # the cooperative it is sent for (its secretariat sees it if it cannot be sent)
+    cooperative_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cooperative.id"),
+                                                       index=True)
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -45,6 +45,9 @@ MATRIX = {
                                    (LOGIN, 403, 403, 403, 400, 400), {"token": "x"}),
     # no job in the fixture: the secretariat check first, then 404
     # (tests/governance/platform/test_jobs.py)
+    "gov.undelivered": ("GET", "/c/smart/mail", ADMIN_ONLY, None),
+    "gov.undelivered_send_again": ("POST", "/c/smart/mail/send-again",
+                                   (LOGIN, 403, 403, 403, 303, 303), {"all": "1"}),
     "gov.job": ("GET", "/c/smart/jobs/9", (LOGIN, 403, 403, 403, 404, 404), None),
     "gov.job_retry": ("POST", "/c/smart/jobs/9/retry", (LOGIN, 403, 403, 403, 404, 404), {}),
     "capital.campaigns": ("GET", "/c/smart/capital/campaigns", IN_COOP, None),

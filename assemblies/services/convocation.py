@@ -50,7 +50,7 @@ def _queue_convocations(assembly: Assembly, sitting: Sitting) -> int:
     for email, locale in people:
         if locale not in texts:
             texts[locale] = letters.convocation_mail(assembly, sitting, locale)
-        mail_queue.queue(email, *texts[locale])
+        mail_queue.queue(email, *texts[locale], assembly.cooperative_id)
     return len(people)
 
 

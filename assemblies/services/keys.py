@@ -37,7 +37,7 @@ def name_key_holders(actor: Person, assembly: Assembly, people: list[Person], k:
     journal(actor, assembly, "assembly.key_holders",
             after={"threshold": k, "holders": [p.id for p in people]})
     mail_queue.queue_each(
-        people, assembly.cooperative.default_locale,
+        people, assembly.cooperative,
         _l("You hold a key of the general assembly: %(title)s", title=assembly.title),
         _l("%(coop)s names you one of the %(n)s key holders of the general assembly "
            "\"%(title)s\": any %(k)s of you open the boxes of its resolutions once they are "
@@ -52,8 +52,7 @@ def name_key_holders(actor: Person, assembly: Assembly, people: list[Person], k:
 def tell_closed(assembly: Assembly) -> None:
     """Resolutions are closed: ask the assembly's key holders to open their boxes."""
     mail_queue.queue_each(
-        [db.session.get(Person, pid) for pid in assembly.key_holders],
-        assembly.cooperative.default_locale,
+        [db.session.get(Person, pid) for pid in assembly.key_holders], assembly.cooperative,
         _l("Open the boxes of the general assembly: %(title)s", title=assembly.title),
         _l("Resolutions of the general assembly \"%(title)s\" of %(coop)s are closed. As one "
            "of its key holders, decrypt your part of their tallies from your browser with your "

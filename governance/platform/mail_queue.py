@@ -24,8 +24,10 @@ MAX_ATTEMPTS = 5  # then the message is given up: `flask mail failed` lists it
 LEASE = timedelta(minutes=5)  # a claim older than this was a sender that died
 
 
-def queue(to: str, subject: str, body: str) -> None:
-    db.session.add(QueuedMail(to=to, subject=subject, body=body))
+def queue(to: str, subject: str, body: str, cooperative_id: int | None = None) -> None:
+    """Add a message to the queue (sent only if the calling service commits); the cooperative
+    it is sent for sees it on its mail page if it cannot be sent."""
+    db.session.add(QueuedMail(to=to, subject=subject, body=body, cooperative_id=cooperative_id))
     if has_app_context():
         g.mail_queued = True  # sent after the request (`init_app`)
 
@@ -42,14 +44,14 @@ def init_app(app) -> None:
         return response
 
 
-def queue_each(people: Iterable, default_locale: str, subject, body) -> int:
-    """Queue `subject` and `body` (lazy strings, with their values) to each person with an
-    address, written in their language (else `default_locale`). Returns how many."""
+def queue_each(people: Iterable, coop, subject, body) -> int:
+    """Queue `subject` and `body` (lazy strings, with their values) for `coop` to each person
+    with an address, written in their language (else the cooperative's). Returns how many."""
     n = 0
     for person in people:
         if person.email:
-            with force_locale(person.locale or default_locale):
-                queue(person.email, str(subject), str(body))
+            with force_locale(person.locale or coop.default_locale):
+                queue(person.email, str(subject), str(body), coop.id)
             n += 1
     return n
 
@@ -95,22 +97,28 @@ def send_queued() -> tuple[int, int]:
     return sent, failed
 
 
-def given_up() -> list[QueuedMail]:
-    """The dead letters: messages that failed MAX_ATTEMPTS times."""
-    return list(db.session.scalars(sa.select(QueuedMail).where(
-        QueuedMail.sent_at.is_(None), QueuedMail.attempts >= MAX_ATTEMPTS)
-        .order_by(QueuedMail.id)))
+def _given_up(cooperative_id: int | None):
+    where = [QueuedMail.sent_at.is_(None), QueuedMail.attempts >= MAX_ATTEMPTS]
+    if cooperative_id is not None:
+        where.append(QueuedMail.cooperative_id == cooperative_id)
+    return where
 
 
-def try_again(ids: list[int] | None) -> int:
-    """Put given-up messages (those of `ids`, else all) back in the queue; how many."""
-    stmt = sa.update(QueuedMail).where(QueuedMail.sent_at.is_(None),
-                                       QueuedMail.attempts >= MAX_ATTEMPTS)
+def given_up(cooperative_id: int | None = None) -> list[QueuedMail]:
+    """The dead letters (of one cooperative, else all): messages that failed MAX_ATTEMPTS
+    times."""
+    return list(db.session.scalars(sa.select(QueuedMail).where(*_given_up(cooperative_id))
+                                   .order_by(QueuedMail.id)))
+
+
+def try_again(ids: list[int] | None, cooperative_id: int | None = None) -> list[int]:
+    """Put given-up messages (those of `ids`, else all; of one cooperative, else any) back in
+    the queue, in the caller's transaction; the ids put back."""
+    stmt = sa.update(QueuedMail).where(*_given_up(cooperative_id))
     if ids is not None:
         stmt = stmt.where(QueuedMail.id.in_(ids))
-    count = db.session.execute(stmt.values(attempts=0, claimed_at=None)).rowcount
-    db.session.commit()
-    return count
+    return list(db.session.scalars(stmt.values(attempts=0, claimed_at=None)
+                                   .returning(QueuedMail.id)))
 
 
 def send_in_background() -> None:

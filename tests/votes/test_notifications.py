@@ -101,3 +101,35 @@ def test_given_up_messages_are_listed_and_put_back(app, smart, runner):
     assert send_queued() == (1, 0)
     assert "5 message(s) back" in runner.invoke(args=["mail", "retry", "--all"]).output
     assert send_queued() == (5, 0)
+
+
+def test_the_secretariat_sends_its_undelivered_mail_again(app, smart, user, make_coop,
+                                                           make_person):
+    from governance.models import AuditEntry
+    from governance.platform.mail_queue import MAX_ATTEMPTS, queue
+    coop, admin, _ = smart
+    with app.test_request_context():
+        svc.open_vote(admin, new_vote(coop, admin, open_now=False))
+    other = make_coop("other")
+    queue("stranger@example.org", "Other's convocation", "Body", other.id)
+    db.session.commit()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)  # nothing listens there
+    for _ in range(MAX_ATTEMPTS):
+        send_queued()
+    app.config.update(MAIL_SERVER=None)
+    browser = user(admin)
+    page = browser.get(f"/c/{coop.slug}/mail", headers=EN).get_data(as_text=True)
+    assert page.count('name="message"') == 6  # its own six, not the other cooperative's
+    assert "stranger@example.org" not in page and "Plan de continuation" in page
+    first = queued()[0]
+    sent = browser.post(f"/c/{coop.slug}/mail/send-again", data={"message": str(first.id)},
+                        headers=EN, follow_redirects=True).get_data(as_text=True)
+    assert "1 message will be sent again within a minute." in sent
+    assert sent.count('name="message"') == 5
+    assert browser.post(f"/c/{coop.slug}/mail/send-again", data={"message": "x" * 40},
+                        headers=EN).status_code == 303  # nonsense sends nothing
+    browser.post(f"/c/{coop.slug}/mail/send-again", data={"all": "1"}, headers=EN)
+    assert send_queued() == (6, 0)  # its six; the other cooperative's stays given up
+    entries = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.action == "mail.send_again")).all()
+    assert len(entries) == 2

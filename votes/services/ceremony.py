@@ -63,7 +63,7 @@ def name_holders(actor: Person | System, vote: Vote, people: list[Person], k: in
            after={"threshold": k, "holders": [p.id for p in people]})
     if not held_ok:  # an assembly tells its holders once for all its votes
         mail_queue.queue_each(
-            people, vote.cooperative.default_locale,
+            people, vote.cooperative,
             _l("You hold a key of the vote: %(title)s", title=vote.title),
             _l("%(coop)s names you one of the %(n)s key holders of the vote \"%(title)s\": any "
                "%(k)s of you open its box once it is closed.\n\nCreate your key from your own "
@@ -78,7 +78,7 @@ def tell_closed(vote: Vote) -> None:
     """The vote is closed: ask its key holders to decrypt their part of its tally."""
     ceremony = db.session.scalar(sa.select(KeyCeremony).where(KeyCeremony.vote_id == vote.id))
     mail_queue.queue_each(
-        [h.person for h in ceremony.holders], vote.cooperative.default_locale,
+        [h.person for h in ceremony.holders], vote.cooperative,
         _l("Open the box of the vote: %(title)s", title=vote.title),
         _l("The vote \"%(title)s\" of %(coop)s is closed. As one of its key holders, decrypt "
            "your part of its tally from your browser with your key code: %(link)s\n\n%(k)s "

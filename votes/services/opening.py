@@ -76,4 +76,4 @@ def _notify_voters(vote: Vote) -> None:
                                "Fingerprint of the vote (its rule, colleges and roll, fixed at "
                                "opening): %(fingerprint)s",
                                coop=vote.cooperative.name, title=vote.title, link=link,
-                               fingerprint=vote.fingerprint))
+                               fingerprint=vote.fingerprint), vote.cooperative_id)
