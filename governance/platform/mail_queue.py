@@ -2,9 +2,11 @@
 
 `queue()` adds a message inside a service's transaction, so it leaves only if the change
 commits. `send_queued()` sends what waits, claiming each message with a conditional update so
-that two senders never send it twice. A request that queued mail sends it after its response
-(`init_app`); `flask mail send` (run by cron, like `votes close-due`) sends what a stopped
-process left and retries failures, up to MAX_ATTEMPTS.
+that two senders never send it twice (a claim a dead sender held lapses after LEASE). A
+request that queued mail sends it after its response (`init_app`), or `flask worker` does
+(JOBS=worker); the clock's `mail.send` task, once a minute, sends what a stopped process left
+and retries failures, up to MAX_ATTEMPTS; then the cooperative's secretariat sees them
+(`given_up`) and can send them again (`try_again`).
 """
 from __future__ import annotations
 
@@ -71,9 +73,12 @@ def waiting(now):
                    sa.or_(QueuedMail.claimed_at.is_(None), QueuedMail.claimed_at < now - LEASE))
 
 
-def send_queued() -> tuple[int, int]:
-    """Send every waiting message once; (sent, failed)."""
-    ids = db.session.scalars(sa.select(QueuedMail.id).where(waiting(utcnow()))
+def send_queued(retries: bool = True) -> tuple[int, int]:
+    """Send every waiting message once; (sent, failed). Without `retries`, only the messages
+    never tried (the request's thread, the worker): failures wait for the clock's next minute,
+    so that a mail server down for a while does not use up their attempts at once."""
+    where = [waiting(utcnow())] + ([] if retries else [QueuedMail.attempts == 0])
+    ids = db.session.scalars(sa.select(QueuedMail.id).where(*where)
                              .order_by(QueuedMail.id)).all()
     sent = failed = 0
     with Mailer() as mailer:  # one connection to the mail server for the whole queue
@@ -123,4 +128,4 @@ def try_again(ids: list[int] | None, cooperative_id: int | None = None) -> list[
 
 def send_in_background() -> None:
     """Send the queue after this request, in the mail thread (inline when testing)."""
-    in_background(send_queued)
+    in_background(lambda: send_queued(retries=False))

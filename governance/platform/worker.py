@@ -41,14 +41,16 @@ def requeue_dead() -> int:
 
 
 def once() -> dict[str, int]:
-    """One pass: dead jobs requeued, queued jobs run, waiting mail sent."""
+    """One pass: dead jobs requeued, queued jobs run, new mail sent (the clock retries what
+    failed, once a minute)."""
     done = {"requeued": requeue_dead(), "jobs": 0, "sent": 0, "failed": 0}
     for job_id in db.session.scalars(sa.select(Job.id).where(Job.state == "queued")
                                      .order_by(Job.id)).all():
         if jobs.run(job_id) != "skipped":  # another worker took it
             done["jobs"] += 1
-    if db.session.scalar(sa.select(QueuedMail.id).where(mail_queue.waiting(utcnow())).limit(1)):
-        done["sent"], done["failed"] = mail_queue.send_queued()
+    if db.session.scalar(sa.select(QueuedMail.id).where(
+            mail_queue.waiting(utcnow()), QueuedMail.attempts == 0).limit(1)):
+        done["sent"], done["failed"] = mail_queue.send_queued(retries=False)  # retries: clock
     return done
 
 

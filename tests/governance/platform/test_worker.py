@@ -85,3 +85,14 @@ def smart_vote(app, client, make_coop, make_person, make_member, worker_mode):
     client.post("/login", data={"email": admin.email, "password": PASSWORD})
     assert client.post(f"/votes/{vote.id}/open", data=SMALL_OK).status_code in (302, 303)
     return vote
+
+
+def test_the_worker_leaves_failed_mail_to_the_clock_s_minute(app, smart_vote, monkeypatch):
+    from governance.platform import mail_queue
+    from tests.servers import free_port
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    assert worker.once()["failed"] == 6
+    assert worker.once()["failed"] == 0  # no tight loop using up the attempts
+    assert mail_queue.send_queued() == (0, 6)  # the clock's retry
