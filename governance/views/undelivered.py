@@ -30,7 +30,8 @@ def undelivered_send_again(slug):
     form = FlaskForm()
     if form.validate_on_submit():
         ids = None if "all" in request.form else [
-            int(v) for v in request.form.getlist("message") if v.isdigit() and len(v) < 12]
+            int(v) for v in request.form.getlist("message")
+            if v.isascii() and v.isdigit() and len(v) < 12]  # "²".isdigit(), but int("²") fails
         n = send_again(current_user, coop, ids)
         flash(ngettext("%(num)s message will be sent again within a minute.",
                        "%(num)s messages will be sent again within a minute.", n), "success")

@@ -126,8 +126,9 @@ def test_the_secretariat_sends_its_undelivered_mail_again(app, smart, user, make
                         headers=EN, follow_redirects=True).get_data(as_text=True)
     assert "1 message will be sent again within a minute." in sent
     assert sent.count('name="message"') == 5
-    assert browser.post(f"/c/{coop.slug}/mail/send-again", data={"message": "x" * 40},
-                        headers=EN).status_code == 303  # nonsense sends nothing
+    for nonsense in ("x" * 40, "²", "9" * 40, "-1", "\u0663"):  # sends nothing, never a 500
+        assert browser.post(f"/c/{coop.slug}/mail/send-again", data={"message": nonsense},
+                            headers=EN).status_code == 303
     browser.post(f"/c/{coop.slug}/mail/send-again", data={"all": "1"}, headers=EN)
     assert send_queued() == (6, 0)  # its six; the other cooperative's stays given up
     entries = db.session.scalars(sa.select(AuditEntry).where(
